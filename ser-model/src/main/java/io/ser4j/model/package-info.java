@@ -1,0 +1,2 @@
+/** ser-model: placeholder until its issue lands (see README status). */
+package io.ser4j.model;

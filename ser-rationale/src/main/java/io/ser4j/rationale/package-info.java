@@ -1,0 +1,2 @@
+/** ser-rationale: placeholder until its issue lands (see README status). */
+package io.ser4j.rationale;
