@@ -1,0 +1,92 @@
+package io.ser4j.cli;
+
+import io.ser4j.core.SerException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ser} command-line tool (GUIDE §7 is its stable contract).
+ *
+ * <p>Exit codes: {@code 0} success; {@code 2} usage error; {@code 3} bad input (one line on stderr
+ * naming the input and the problem; {@code --debug} adds the stack trace); {@code 1} anything else.
+ * Commands that read several inputs report a bad one and carry on, exiting 3 at the end.
+ */
+@Command(
+    name = "ser",
+    mixinStandardHelpOptions = true,
+    versionProvider = SerCli.Version.class,
+    description = "ser4j: explainable speech emotion recognition.",
+    subcommands = {FeaturesCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Examples:",
+      "  ser features --json --contour clip.wav",
+      "  ser analyze clip.wav",
+      "",
+      "Exit codes: 0 ok, 2 usage error, 3 bad input, 1 other error."
+    })
+public final class SerCli {
+  /** Success. */
+  public static final int EXIT_OK = 0;
+  /** Something unexpected failed. */
+  public static final int EXIT_ERROR = 1;
+  /** Bad command line. */
+  public static final int EXIT_USAGE = 2;
+  /** Bad input: unreadable audio, malformed manifest, unknown label, broken checkpoint. */
+  public static final int EXIT_BAD_INPUT = 3;
+
+  private SerCli() {}
+
+  /** Runs the CLI and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI without exiting; returns the exit code (for tests and embedding). */
+  public static int run(String... args) {
+    CommandLine cli = commandLine();
+    return cli.execute(args);
+  }
+
+  /** The configured picocli command line. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new SerCli());
+    cli.setExecutionExceptionHandler(SerCli::handle);
+    cli.setExitCodeExceptionMapper(t -> t instanceof SerException ? EXIT_BAD_INPUT : EXIT_ERROR);
+    return cli;
+  }
+
+  private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    boolean debug = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug");
+    PrintWriter err = cmd.getErr();
+    if (e instanceof SerException se) {
+      err.println("ser: " + se.getMessage());
+      if (debug) {
+        se.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_BAD_INPUT;
+    }
+    err.println("ser: error: " + e);
+    if (debug) {
+      e.printStackTrace(err);
+    } else {
+      err.println("(run again with --debug for the stack trace)");
+    }
+    err.flush();
+    return EXIT_ERROR;
+  }
+
+  /** Reports the SDK version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SerCli.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "ser4j " + (v == null ? "(development build)" : v),
+        "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
+      };
+    }
+  }
+}
