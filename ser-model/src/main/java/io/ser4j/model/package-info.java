@@ -1,2 +1,0 @@
-/** ser-model: placeholder until its issue lands (see README status). */
-package io.ser4j.model;
