@@ -129,6 +129,7 @@ public final class Bootstrap {
     ItemTable.Workspace ws = new ItemTable.Workspace(t.c);
     for (int b = 0; b < replicates; b++) {
       int[] idx = rs.next();
+      ws.reset();
       for (int j = 0; j < ms.size(); j++) {
         reps[j][b] = ms.get(j).compute(t, idx, idx.length, ws);
       }
@@ -169,6 +170,8 @@ public final class Bootstrap {
     int extreme = 0;
     for (int r = 0; r < replicates; r++) {
       int[] idx = rs.next();
+      wa.reset();
+      wb.reset();
       double d = metric.compute(ta, idx, idx.length, wa) - metric.compute(tb, idx, idx.length, wb);
       if (Double.isNaN(d)) {
         continue;
@@ -241,11 +244,67 @@ public final class Bootstrap {
       for (int s = 0; s + 1 < start.length; s++) {
         int from = start[s];
         int size = start[s + 1] - from;
-        for (int j = 0; j < size; j++) {
-          idx[k++] = members[from + rng.nextInt(size)];
+        long bound = size;
+        long threshold = (0x100000000L - bound) % bound;
+        int j = 0;
+        // two draws per 64 random bits (Lemire's multiply-shift; rejection keeps it unbiased)
+        for (; j + 1 < size; j += 2) {
+          long bits = rng.nextLong();
+          long m1 = (bits & 0xffffffffL) * bound;
+          long m2 = (bits >>> 32) * bound;
+          if ((m1 & 0xffffffffL) < threshold) {
+            m1 = redraw(bound, threshold);
+          }
+          if ((m2 & 0xffffffffL) < threshold) {
+            m2 = redraw(bound, threshold);
+          }
+          idx[k++] = members[from + (int) (m1 >>> 32)];
+          idx[k++] = members[from + (int) (m2 >>> 32)];
+        }
+        if (j < size) {
+          idx[k++] = members[from + nextBounded(size)];
         }
       }
       return idx;
+    }
+
+    private long redraw(long bound, long threshold) {
+      long m;
+      do {
+        m = (next32() & 0xffffffffL) * bound;
+      } while ((m & 0xffffffffL) < threshold);
+      return m;
+    }
+
+    /**
+     * Uniform in [0, bound) from 32 random bits by Lemire's multiply-shift with rejection
+     * (unbiased; "Fast random integer generation in an interval", ACM TOMACS 2019). Uses both
+     * halves of each {@code nextLong()}.
+     */
+    private int nextBounded(int bound) {
+      long m = (next32() & 0xffffffffL) * bound;
+      long low = m & 0xffffffffL;
+      if (low < bound) {
+        long threshold = (0x100000000L - bound) % bound;
+        while (low < threshold) {
+          m = (next32() & 0xffffffffL) * bound;
+          low = m & 0xffffffffL;
+        }
+      }
+      return (int) (m >>> 32);
+    }
+
+    private long spare;
+    private boolean hasSpare;
+
+    private int next32() {
+      if (hasSpare) {
+        hasSpare = false;
+        return (int) (spare >>> 32);
+      }
+      spare = rng.nextLong();
+      hasSpare = true;
+      return (int) spare;
     }
   }
 

@@ -17,7 +17,7 @@ public final class ConfusionMatrix {
 
   ConfusionMatrix(LabelSet labels, long[] counts) {
     this.labels = labels;
-    this.counts = counts.clone();
+    this.counts = java.util.Arrays.copyOf(counts, labels.size() * labels.size());
   }
 
   /** The label set, which orders rows and columns. */

@@ -32,6 +32,13 @@ final class ItemTable {
   final int[] aware;
   /** Vote counts, row-major (n, c). */
   final int[] votes;
+  /**
+   * Confusion cell per item, {@code ref * c + pred}, or {@code c * c} (a discard cell) when the
+   * item has no majority label: lets the bootstrap count a resample with one lookup per draw.
+   */
+  final int[] cellMajority;
+  /** As {@link #cellMajority} with the annotator-aware reference. */
+  final int[] cellAware;
   /** Votes per item. */
   final int[] raters;
   /** Speaker stratum per item (items without a speaker share one stratum). */
@@ -74,6 +81,8 @@ final class ItemTable {
     aware = new int[n];
     votes = new int[n * c];
     raters = new int[n];
+    cellMajority = new int[n];
+    cellAware = new int[n];
     stratum = new int[n];
     hasDist = new boolean[n];
     softMin = new double[n];
@@ -118,6 +127,8 @@ final class ItemTable {
       } else {
         aware[i] = votes[i * c + pred[i]] > 0 ? pred[i] : mj;
       }
+      cellMajority[i] = mj < 0 ? c * c : mj * c + pred[i];
+      cellAware[i] = mj < 0 ? c * c : aware[i] * c + pred[i];
       stratum[i] = strata.computeIfAbsent(it.speaker() == null ? "" : it.speaker(), k -> strata.size());
       // agreement columns
       long sumSq = 0;
@@ -262,20 +273,36 @@ final class ItemTable {
   // kernels over a multiset of item indices idx[0..len)
   // ------------------------------------------------------------------------------------------
 
-  /** Fills {@code cm} (c*c, rows = reference, columns = prediction) and returns its total. */
+  /**
+   * Fills {@code cm} (length c*c+1; rows = reference, columns = prediction, last cell = items
+   * without a majority) and returns the number of counted items.
+   */
   long confusion(int[] idx, int len, boolean annotatorAware, long[] cm) {
     java.util.Arrays.fill(cm, 0);
-    int[] ref = annotatorAware ? aware : maj;
-    long total = 0;
+    int[] cell = annotatorAware ? cellAware : cellMajority;
     for (int k = 0; k < len; k++) {
-      int i = idx[k];
-      int r = ref[i];
-      if (r >= 0) {
-        cm[r * c + pred[i]]++;
-        total++;
-      }
+      cm[cell[idx[k]]]++;
     }
-    return total;
+    return len - cm[c * c];
+  }
+
+  /**
+   * The majority (or annotator-aware) confusion counts of {@code idx}, computed once per resample:
+   * later calls until {@link Workspace#reset()} return the cached counts.
+   */
+  long[] counts(int[] idx, int len, boolean annotatorAware, Workspace ws) {
+    if (annotatorAware) {
+      if (!ws.awareReady) {
+        ws.awareTotal = confusion(idx, len, true, ws.cmAware);
+        ws.awareReady = true;
+      }
+      return ws.cmAware;
+    }
+    if (!ws.majorityReady) {
+      ws.majorityTotal = confusion(idx, len, false, ws.cm);
+      ws.majorityReady = true;
+    }
+    return ws.cm;
   }
 
   /** sklearn-style F1 of class k from a confusion matrix (zero_division = 0). */
@@ -539,6 +566,11 @@ final class ItemTable {
   /** Caller-owned scratch buffers for the kernels; one per thread. */
   static final class Workspace {
     final long[] cm;
+    final long[] cmAware;
+    boolean majorityReady;
+    boolean awareReady;
+    long majorityTotal;
+    long awareTotal;
     final long[] a;
     final long[] b;
     final long[] d;
@@ -547,8 +579,15 @@ final class ItemTable {
     final double[] binConf = new double[ECE_BINS];
     final long[] binCorrect = new long[ECE_BINS];
 
+    /** Forgets cached counts; call before scoring a new resample. */
+    void reset() {
+      majorityReady = false;
+      awareReady = false;
+    }
+
     Workspace(int c) {
-      cm = new long[c * c];
+      cm = new long[c * c + 1];
+      cmAware = new long[c * c + 1];
       a = new long[c];
       b = new long[c];
       d = new long[c];

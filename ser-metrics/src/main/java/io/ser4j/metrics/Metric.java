@@ -98,22 +98,23 @@ public enum Metric {
 
   /**
    * The metric over items {@code idx[0..len)} (with repetition): no allocation; {@code ws} is the
-   * caller's scratch space. NaN when undefined on these items.
+   * caller's scratch space, which caches the confusion counts of the current resample (call
+   * {@code ws.reset()} before each new resample). NaN when undefined on these items.
    */
   double compute(ItemTable t, int[] idx, int len, ItemTable.Workspace ws) {
     switch (this) {
       case ACCURACY_MAJORITY:
-        return t.accuracy(ws.cm, t.confusion(idx, len, false, ws.cm));
+        return t.accuracy(t.counts(idx, len, false, ws), ws.majorityTotal);
       case MACRO_F1_MAJORITY:
-        return t.macroF1(ws.cm, t.confusion(idx, len, false, ws.cm));
+        return t.macroF1(t.counts(idx, len, false, ws), ws.majorityTotal);
       case WEIGHTED_F1:
-        return t.weightedF1(ws.cm, t.confusion(idx, len, false, ws.cm));
+        return t.weightedF1(t.counts(idx, len, false, ws), ws.majorityTotal);
       case UAR:
-        return t.uar(ws.cm, t.confusion(idx, len, false, ws.cm));
+        return t.uar(t.counts(idx, len, false, ws), ws.majorityTotal);
       case MACRO_F1_ANNOTATOR_AWARE:
-        return t.macroF1(ws.cm, t.confusion(idx, len, true, ws.cm));
+        return t.macroF1(t.counts(idx, len, true, ws), ws.awareTotal);
       case ACCURACY_ANNOTATOR_AWARE:
-        return t.accuracy(ws.cm, t.confusion(idx, len, true, ws.cm));
+        return t.accuracy(t.counts(idx, len, true, ws), ws.awareTotal);
       case ALL_INCLUSIVE_MACRO_F1:
         return t.allInclusiveMacroF1(idx, len, ws.a, ws.b, ws.d);
       case SOFT_ACCURACY:
