@@ -162,6 +162,9 @@ public final class Evaluation {
 
   /** The value of {@code metric} on all items; NaN when undefined (e.g. soft without distributions). */
   public double metric(Metric metric) {
+    if (metric == null) {
+      throw new IllegalArgumentException("metric is null");
+    }
     return values.get(metric);
   }
 

@@ -160,6 +160,39 @@ class BootstrapTest {
   }
 
   @Test
+  void undefinedReplicatesAreDroppedAndUndefinedMetricsSkipped() {
+    // one item of five has a majority: replicates that miss it have no majority-based value
+    List<EvaluationItem> items = new ArrayList<>();
+    items.add(EvaluationItem.of("m", "anger", List.of("anger", "anger")));
+    for (int i = 0; i < 4; i++) {
+      items.add(EvaluationItem.of("t" + i, "anger", List.of("anger", "neutral")));
+    }
+    Evaluation ev = Evaluation.of(items);
+    Map<Metric, ConfidenceInterval> cis =
+        Bootstrap.withReplicates(400).seed(2).confidenceIntervals(ev, List.of(Metric.values()));
+    ConfidenceInterval acc = cis.get(Metric.ACCURACY_MAJORITY);
+    // P(replicate misses the item) = (4/5)^5 = 0.33: about 268 of 400 defined
+    assertThat(acc.replicates()).isBetween(230, 310);
+    assertThat(acc.lower()).isEqualTo(1.0);
+    assertThat(cis).doesNotContainKey(Metric.SOFT_ACCURACY); // no distributions
+  }
+
+  @Test
+  void stratifyingWithoutSpeakersIsPlainResampling() {
+    List<EvaluationItem> noSpeakers = new ArrayList<>();
+    for (EvaluationItem it : ITEMS.subList(0, 500)) {
+      noSpeakers.add(new EvaluationItem(it.id(), it.prediction(), it.annotations(), null, null, null));
+    }
+    Evaluation ev = Evaluation.of(noSpeakers);
+    Bootstrap b = Bootstrap.withReplicates(100).seed(9);
+    assertThat(b.stratifiedBySpeaker(true).confidenceInterval(ev, Metric.UAR))
+        .isEqualTo(b.confidenceInterval(ev, Metric.UAR));
+    // with CREMA-D's 91 speakers the stratified interval differs from the plain one
+    assertThat(b.stratifiedBySpeaker(true).confidenceInterval(EV, Metric.UAR))
+        .isNotEqualTo(b.confidenceInterval(EV, Metric.UAR));
+  }
+
+  @Test
   void invalidSettingsAreRejected() {
     assertThatThrownBy(() -> Bootstrap.withReplicates(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Bootstrap.defaults().level(1.0))
