@@ -19,6 +19,9 @@ import java.util.Optional;
  *     .withSpeaker("1001");
  * }</pre>
  *
+ * <p>The canonical constructor throws {@link ManifestException} (naming the item id) if {@code id}
+ * is blank, the prediction is missing, or the annotations are missing, empty or hold a null.
+ *
  * @param id identifier used in error messages and to pair two systems' items; not blank
  * @param prediction the system's label
  * @param annotations one label per annotator vote, at least one
@@ -27,7 +30,6 @@ import java.util.Optional;
  * @param distribution the system's probability distribution, or {@code null} (soft metrics skip the
  *     item)
  * @param speaker the speaker, for speaker-stratified bootstrap, or {@code null}
- * @throws ManifestException if {@code id} is blank or a required part is missing or empty
  */
 public record EvaluationItem(
     String id,
