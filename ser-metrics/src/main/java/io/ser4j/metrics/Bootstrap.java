@@ -1,0 +1,316 @@
+package io.ser4j.metrics;
+
+import io.ser4j.core.ManifestException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded percentile bootstrap over items: confidence intervals for any {@link Metric} and a
+ * paired test between two systems. Each replicate draws {@code n} item indices with replacement
+ * (optionally within each speaker, keeping every speaker's item count) from one {@link
+ * SplittableRandom} seeded with {@link #seed()}, then recomputes the metrics from integer counts
+ * and per-item terms: one index array and one workspace per call, no allocation per replicate.
+ * Replicate {@code b} draws the same indices whatever metrics are asked for, so intervals of
+ * several metrics come from the same resamples and the same seed always gives the same result.
+ *
+ * <p>Immutable and thread-safe (each call has its own generator and buffers).
+ *
+ * <pre>{@code
+ * Bootstrap boot = Bootstrap.withReplicates(1000).seed(42).stratifiedBySpeaker(true);
+ * ConfidenceInterval ci = boot.confidenceInterval(ev, Metric.MACRO_F1_MAJORITY);
+ * PairedTestResult t = boot.pairedTest(evA, evB, Metric.MACRO_F1_MAJORITY);
+ * }</pre>
+ */
+public final class Bootstrap {
+  /** Default number of replicates. */
+  public static final int DEFAULT_REPLICATES = 1000;
+  /** Default seed. */
+  public static final long DEFAULT_SEED = 42L;
+  /** Default confidence level. */
+  public static final double DEFAULT_LEVEL = 0.95;
+
+  private final int replicates;
+  private final long seed;
+  private final double level;
+  private final boolean stratified;
+
+  private Bootstrap(int replicates, long seed, double level, boolean stratified) {
+    if (replicates < 1) {
+      throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
+    }
+    if (!(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("level must be in (0, 1), got " + level);
+    }
+    this.replicates = replicates;
+    this.seed = seed;
+    this.level = level;
+    this.stratified = stratified;
+  }
+
+  /** 1000 replicates, seed 42, 95 %, not stratified. */
+  public static Bootstrap defaults() {
+    return new Bootstrap(DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_LEVEL, false);
+  }
+
+  /**
+   * Default settings with {@code replicates} replicates.
+   *
+   * @throws IllegalArgumentException if {@code replicates < 1}
+   */
+  public static Bootstrap withReplicates(int replicates) {
+    return new Bootstrap(replicates, DEFAULT_SEED, DEFAULT_LEVEL, false);
+  }
+
+  /** This bootstrap with another seed. */
+  public Bootstrap seed(long seed) {
+    return new Bootstrap(replicates, seed, level, stratified);
+  }
+
+  /**
+   * This bootstrap with another confidence level.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < level < 1}
+   */
+  public Bootstrap level(double level) {
+    return new Bootstrap(replicates, seed, level, stratified);
+  }
+
+  /** This bootstrap resampling within speakers (items without a speaker form one stratum). */
+  public Bootstrap stratifiedBySpeaker(boolean stratified) {
+    return new Bootstrap(replicates, seed, level, stratified);
+  }
+
+  /** Number of replicates. */
+  public int replicates() {
+    return replicates;
+  }
+
+  /** The seed. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The confidence level. */
+  public double level() {
+    return level;
+  }
+
+  /** Whether resampling is within speakers. */
+  public boolean isStratifiedBySpeaker() {
+    return stratified;
+  }
+
+  /** The percentile interval of one metric. */
+  public ConfidenceInterval confidenceInterval(Evaluation evaluation, Metric metric) {
+    return confidenceIntervals(evaluation, List.of(metric)).get(metric);
+  }
+
+  /**
+   * Percentile intervals of several metrics from the same resamples. Metrics undefined on the
+   * evaluation (NaN point estimate, e.g. soft metrics without distributions) are left out.
+   */
+  public Map<Metric, ConfidenceInterval> confidenceIntervals(
+      Evaluation evaluation, Collection<Metric> metrics) {
+    ItemTable t = evaluation.table();
+    List<Metric> ms = new ArrayList<>();
+    for (Metric m : metrics) {
+      if (!Double.isNaN(evaluation.metric(m)) && !ms.contains(m)) {
+        ms.add(m);
+      }
+    }
+    double[][] reps = new double[ms.size()][replicates];
+    Resampler rs = new Resampler(t, stratified, seed);
+    ItemTable.Workspace ws = new ItemTable.Workspace(t.c);
+    for (int b = 0; b < replicates; b++) {
+      int[] idx = rs.next();
+      ws.reset();
+      for (int j = 0; j < ms.size(); j++) {
+        reps[j][b] = ms.get(j).compute(t, idx, idx.length, ws);
+      }
+    }
+    EnumMap<Metric, ConfidenceInterval> out = new EnumMap<>(Metric.class);
+    for (int j = 0; j < ms.size(); j++) {
+      double[] v = finite(reps[j]);
+      Metric m = ms.get(j);
+      double lo = v.length == 0 ? Double.NaN : percentile(v, 100 * (1 - level) / 2);
+      double hi = v.length == 0 ? Double.NaN : percentile(v, 100 * (1 + level) / 2);
+      out.put(m, new ConfidenceInterval(m, evaluation.metric(m), lo, hi, level, v.length, seed));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Paired bootstrap test of {@code a} against {@code b} on {@code metric}: both evaluations must
+   * hold the same item ids in the same order; each replicate scores both systems on the same
+   * resampled items. The p-value is two-sided, from the replicate differences shifted to the
+   * null: {@code (1 + #{|δ*_b − δ| ≥ |δ|}) / (B' + 1)} with B' the defined replicates.
+   *
+   * @throws ManifestException if the two evaluations do not cover the same items in order
+   */
+  public PairedTestResult pairedTest(Evaluation a, Evaluation b, Metric metric) {
+    ItemTable ta = a.table();
+    ItemTable tb = b.table();
+    if (ta.n != tb.n || !Arrays.equals(ta.ids, tb.ids)) {
+      throw new ManifestException(
+          "items", "a paired test needs both systems scored on the same item ids in the same order");
+    }
+    double ea = a.metric(metric);
+    double eb = b.metric(metric);
+    double delta = ea - eb;
+    Resampler rs = new Resampler(ta, stratified, seed);
+    ItemTable.Workspace wa = new ItemTable.Workspace(ta.c);
+    ItemTable.Workspace wb = new ItemTable.Workspace(tb.c);
+    int defined = 0;
+    int extreme = 0;
+    for (int r = 0; r < replicates; r++) {
+      int[] idx = rs.next();
+      wa.reset();
+      wb.reset();
+      double d = metric.compute(ta, idx, idx.length, wa) - metric.compute(tb, idx, idx.length, wb);
+      if (Double.isNaN(d)) {
+        continue;
+      }
+      defined++;
+      if (Math.abs(d - delta) >= Math.abs(delta)) {
+        extreme++;
+      }
+    }
+    double p = Double.isNaN(delta) ? Double.NaN : (1.0 + extreme) / (defined + 1.0);
+    return new PairedTestResult(metric, ea, eb, delta, p, defined, seed);
+  }
+
+  private static double[] finite(double[] v) {
+    int k = 0;
+    double[] out = new double[v.length];
+    for (double x : v) {
+      if (!Double.isNaN(x)) {
+        out[k++] = x;
+      }
+    }
+    out = Arrays.copyOf(out, k);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** Percentile with linear interpolation between order statistics (numpy's default). */
+  static double percentile(double[] sorted, double q) {
+    double pos = q / 100 * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    double frac = pos - lo;
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+  }
+
+  /** Draws index arrays into one reused buffer. Not thread-safe; one per call. */
+  private static final class Resampler {
+    private final SplittableRandom rng;
+    private final int[] idx;
+    private final int[] members; // item indices grouped by stratum
+    private final int[] start; // stratum s occupies members[start[s]..start[s+1])
+
+    Resampler(ItemTable t, boolean stratified, long seed) {
+      this.rng = new SplittableRandom(seed);
+      this.idx = new int[t.n];
+      int strata = stratified ? t.nStrata : 1;
+      start = new int[strata + 1];
+      members = new int[t.n];
+      if (!stratified) {
+        for (int i = 0; i < t.n; i++) {
+          members[i] = i;
+        }
+        start[1] = t.n;
+      } else {
+        for (int i = 0; i < t.n; i++) {
+          start[t.stratum[i] + 1]++;
+        }
+        for (int s = 0; s < strata; s++) {
+          start[s + 1] += start[s];
+        }
+        int[] fill = Arrays.copyOf(start, strata);
+        for (int i = 0; i < t.n; i++) {
+          members[fill[t.stratum[i]]++] = i;
+        }
+      }
+    }
+
+    int[] next() {
+      int k = 0;
+      for (int s = 0; s + 1 < start.length; s++) {
+        int from = start[s];
+        int size = start[s + 1] - from;
+        long bound = size;
+        long threshold = (0x100000000L - bound) % bound;
+        int j = 0;
+        // two draws per 64 random bits (Lemire's multiply-shift; rejection keeps it unbiased)
+        for (; j + 1 < size; j += 2) {
+          long bits = rng.nextLong();
+          long m1 = (bits & 0xffffffffL) * bound;
+          long m2 = (bits >>> 32) * bound;
+          if ((m1 & 0xffffffffL) < threshold) {
+            m1 = redraw(bound, threshold);
+          }
+          if ((m2 & 0xffffffffL) < threshold) {
+            m2 = redraw(bound, threshold);
+          }
+          idx[k++] = members[from + (int) (m1 >>> 32)];
+          idx[k++] = members[from + (int) (m2 >>> 32)];
+        }
+        if (j < size) {
+          idx[k++] = members[from + nextBounded(size)];
+        }
+      }
+      return idx;
+    }
+
+    private long redraw(long bound, long threshold) {
+      long m;
+      do {
+        m = (next32() & 0xffffffffL) * bound;
+      } while ((m & 0xffffffffL) < threshold);
+      return m;
+    }
+
+    /**
+     * Uniform in [0, bound) from 32 random bits by Lemire's multiply-shift with rejection
+     * (unbiased; "Fast random integer generation in an interval", ACM TOMACS 2019). Uses both
+     * halves of each {@code nextLong()}.
+     */
+    private int nextBounded(int bound) {
+      long m = (next32() & 0xffffffffL) * bound;
+      long low = m & 0xffffffffL;
+      if (low < bound) {
+        long threshold = (0x100000000L - bound) % bound;
+        while (low < threshold) {
+          m = (next32() & 0xffffffffL) * bound;
+          low = m & 0xffffffffL;
+        }
+      }
+      return (int) (m >>> 32);
+    }
+
+    private long spare;
+    private boolean hasSpare;
+
+    private int next32() {
+      if (hasSpare) {
+        hasSpare = false;
+        return (int) (spare >>> 32);
+      }
+      spare = rng.nextLong();
+      hasSpare = true;
+      return (int) spare;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Bootstrap[replicates=" + replicates + ", seed=" + seed + ", level=" + level
+        + ", stratifiedBySpeaker=" + stratified + "]";
+  }
+}
