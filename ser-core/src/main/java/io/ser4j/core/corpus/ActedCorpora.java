@@ -48,7 +48,7 @@ final class ActedCorpora {
           "a01", "Der Lappen liegt auf dem Eisschrank.",
           "a02", "Das will sie am Mittwoch abgeben.",
           "a04", "Heute abend könnte ich es ihm sagen.",
-          "a05", "Das schwarze Stück Papier befindet sich da oben neben dem Holzstück.",
+          "a05", "Das schwarze Blatt Papier befindet sich da oben neben dem Holzstück.",
           "a07", "In sieben Stunden wird es soweit sein.",
           "b01", "Was sind denn das für Tüten, die da unter dem Tisch stehen?",
           "b02", "Sie haben es gerade hochgetragen und jetzt gehen sie wieder runter.",
