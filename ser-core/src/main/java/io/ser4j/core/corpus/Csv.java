@@ -39,8 +39,13 @@ final class Csv implements Closeable {
   private final Reader in;
   private final String file;
   private long line = 1;
-  private int peeked = -2; // -2: nothing peeked
+  private final char[] buf = new char[BUFFER_CHARS];
+  private int bufLen;
+  private int bufPos;
   private boolean started;
+
+  /** Characters read from the underlying reader at a time. */
+  private static final int BUFFER_CHARS = 1 << 14;
 
   /**
    * @param in the characters to parse (closed by {@link #close()})
@@ -60,20 +65,30 @@ final class Csv implements Closeable {
     }
   }
 
-  private int read() throws IOException {
-    if (peeked != -2) {
-      int c = peeked;
-      peeked = -2;
-      return c;
+  private boolean fill() throws IOException {
+    if (bufPos < bufLen) {
+      return true;
     }
-    return in.read();
+    int n;
+    do {
+      n = in.read(buf, 0, buf.length);
+    } while (n == 0);
+    if (n < 0) {
+      bufLen = 0;
+      bufPos = 0;
+      return false;
+    }
+    bufLen = n;
+    bufPos = 0;
+    return true;
+  }
+
+  private int read() throws IOException {
+    return fill() ? buf[bufPos++] : -1;
   }
 
   private int peek() throws IOException {
-    if (peeked == -2) {
-      peeked = in.read();
-    }
-    return peeked;
+    return fill() ? buf[bufPos] : -1;
   }
 
   /**
