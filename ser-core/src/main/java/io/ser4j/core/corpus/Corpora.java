@@ -191,7 +191,7 @@ public final class Corpora {
   /** Reads {@code path} as format {@code format} ({@link Modality#VOICE} for CREMA-D). */
   public static Corpus read(Path path, CorpusFormat format) {
     return switch (format) {
-      case JSONL -> readManifest(Files.isDirectory(path) ? list(path, 1, ".jsonl").get(0) : path);
+      case JSONL -> readManifest(Files.isDirectory(path) ? onlyJsonl(path) : path);
       case EMODB -> readEmoDb(path);
       case RAVDESS -> readRavdess(path);
       case CREMA_D -> readCremaD(path, Modality.VOICE);
@@ -209,6 +209,15 @@ public final class Corpora {
     Corpus c = autodetect(source);
     writeManifest(c, jsonl);
     return c;
+  }
+
+  private static Path onlyJsonl(Path dir) {
+    List<Path> found = list(dir, 1, ".jsonl");
+    if (found.size() != 1) {
+      throw new ManifestException(
+          dir.toString(), "expected exactly one *.jsonl manifest in the folder, found " + found.size());
+    }
+    return found.get(0);
   }
 
   private static Optional<CorpusFormat> detectActedCsv(Path csv) {

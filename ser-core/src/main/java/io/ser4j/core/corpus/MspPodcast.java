@@ -112,6 +112,9 @@ final class MspPodcast {
         }
         meta.put("emo_class", code);
         String id = Sources.baseName(fileName);
+        if (id.isBlank()) {
+          throw t.error(r, fileCol, "no file name in \"" + fileName + "\"");
+        }
         Long prev = seen.putIfAbsent(id, r.line());
         if (prev != null) {
           throw t.error(r, fileCol, "duplicate file \"" + fileName + "\" (first on line " + prev + ")");

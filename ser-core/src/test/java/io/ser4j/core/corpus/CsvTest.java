@@ -112,4 +112,22 @@ class CsvTest {
         .isInstanceOf(ManifestException.class)
         .hasMessage(dir.resolve("absent.csv") + ": cannot read: no such file");
   }
+
+  @Test
+  void longInputAcrossBufferBoundaries() {
+    StringBuilder b = new StringBuilder("id,text\r\n");
+    int n = 5000;
+    for (int i = 0; i < n; i++) {
+      b.append(i).append(i % 7 == 0 ? ",\"a,\r\nb \"\"q\"\"\"\r\n" : ",plain\r\n");
+    }
+    List<Csv.Row> r = rows(b.toString());
+    assertThat(r).hasSize(n + 1);
+    long line = 2;
+    for (int i = 0; i < n; i++) {
+      Csv.Row row = r.get(i + 1);
+      assertThat(row.line()).isEqualTo(line);
+      assertThat(row.fields()).containsExactly(String.valueOf(i), i % 7 == 0 ? "a,\r\nb \"q\"" : "plain");
+      line += i % 7 == 0 ? 2 : 1;
+    }
+  }
 }

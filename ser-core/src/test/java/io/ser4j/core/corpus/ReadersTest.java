@@ -272,5 +272,13 @@ class ReadersTest {
         .isInstanceOf(ManifestException.class)
         .hasMessage(dir.resolve("nope") + ": no such file or directory");
     assertThat(Corpora.detectFormat(resource("mini.jsonl"))).contains(CorpusFormat.JSONL);
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertThatThrownBy(() -> Corpora.read(empty, CorpusFormat.JSONL))
+        .isInstanceOf(ManifestException.class)
+        .hasMessage(empty + ": expected exactly one *.jsonl manifest in the folder, found 0");
+    Path one = Files.createDirectories(dir.resolve("one"));
+    Files.writeString(one.resolve("x.jsonl"), "{\"id\":\"a\",\"audio\":\"a.wav\"}\n");
+    assertThat(Corpora.detectFormat(one)).contains(CorpusFormat.JSONL);
+    assertThat(Corpora.autodetect(one).name()).isEqualTo("x");
   }
 }

@@ -168,6 +168,8 @@ class RealDataTest {
     List<Fold> folds = SpeakerFolds.kFolds(emodb, 4, 42);
     assertThat(folds).hasSize(4).allMatch(f -> f.testSpeakers().size() == 2);
     checkPartition(emodb, folds);
+    assertThat(SpeakerFolds.kFolds(emodb, 4, 42)).isEqualTo(folds);
+    assertThat(SpeakerFolds.kFolds(emodb, 4, 7)).isNotEqualTo(folds);
     Corpus ravdess = Corpora.readRavdess(data.resolve("ravdess/manifest.csv"));
     List<Fold> rf = SpeakerFolds.kFolds(ravdess, 5, 42);
     assertThat(rf).hasSize(5).allMatch(f -> f.testSpeakers().size() == 4 && f.test().size() == 240);
