@@ -1,6 +1,9 @@
 package io.ser4j.core.corpus;
 
-/** The corpus layouts {@link Corpora#autodetect(java.nio.file.Path)} recognises. */
+/**
+ * The corpus layouts {@link Corpora#autodetect(java.nio.file.Path)} recognises. Immutable;
+ * thread-safe.
+ */
 public enum CorpusFormat {
   /** ser4j's JSONL manifest: a {@code *.jsonl} file. */
   JSONL("ser4j JSONL manifest (*.jsonl)"),

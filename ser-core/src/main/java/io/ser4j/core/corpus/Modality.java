@@ -2,7 +2,8 @@ package io.ser4j.core.corpus;
 
 /**
  * The presentation under which CREMA-D's crowd raters judged a clip: the first digit of the row id
- * in {@code tabulatedVotes.csv}, and the column prefix in {@code summaryTable.csv}.
+ * in {@code tabulatedVotes.csv}, and the column prefix in {@code summaryTable.csv}. Immutable;
+ * thread-safe.
  */
 public enum Modality {
   /** Raters heard the audio only (row ids starting with 1). The one that matters for speech. */

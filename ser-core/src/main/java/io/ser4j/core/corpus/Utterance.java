@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -100,8 +101,8 @@ public record Utterance(
   }
 
   /** The majority label, if any. */
-  public java.util.Optional<Label> majorityLabel() {
-    return java.util.Optional.ofNullable(majority);
+  public Optional<Label> majorityLabel() {
+    return Optional.ofNullable(majority);
   }
 
   /** True when the audio file exists and is a regular file (checked now, on every call). */
