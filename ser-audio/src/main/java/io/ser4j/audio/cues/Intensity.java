@@ -51,6 +51,7 @@ public final class Intensity {
   private final double physicalWindowS;
   private final int halfWindowSamples;
   private final double[] window; // [2*half + 1], centre at index half
+  private final double windowSum;
 
   private Intensity(int sampleRateHz, double minPitchHz, double timeStepS) {
     if (sampleRateHz <= 0) {
@@ -79,6 +80,7 @@ public final class Intensity {
       double root = Math.sqrt(Math.max(0.0, 1.0 - x * x));
       window[i + halfWindowSamples] = ProsodyMath.besselI0(KAISER_BETA * root) / norm;
     }
+    this.windowSum = sum(window, 0, window.length);
   }
 
   /**
@@ -172,32 +174,44 @@ public final class Intensity {
       int count = right - left + 1;
       double mean = (prefix[right + 1] - prefix[left]) / count;
       int wOff = left - centre + h;
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double w0 = 0;
-      double w1 = 0;
-      int j = 0;
-      for (; j + 1 < count; j += 2) {
-        double d0 = samples[left + j] - mean;
-        double d1 = samples[left + j + 1] - mean;
-        double ww0 = w[wOff + j];
-        double ww1 = w[wOff + j + 1];
-        s0 += d0 * d0 * ww0;
-        s1 += d1 * d1 * ww1;
-        w0 += ww0;
-        w1 += ww1;
-      }
-      for (; j < count; j++) {
-        double d = samples[left + j] - mean;
-        s2 += d * d * w[wOff + j];
-        w0 += w[wOff + j];
-      }
-      double meanSquare = (s0 + s1 + s2) / (w0 + w1);
+      double sumW = count == w.length ? windowSum : sum(w, wOff, count);
+      double meanSquare = weightedSquares(samples, left, w, wOff, count, mean) / sumW;
       double ratio = meanSquare / (HEARING_THRESHOLD_PA * HEARING_THRESHOLD_PA);
       db[f] = ratio < MIN_RATIO ? SILENT_FRAME_DB : 10.0 * Math.log10(ratio);
     }
     return new Contour(t1, timeStepS, db);
+  }
+
+  /** {@code Σ w[wOff+j]·(x[xOff+j] − mean)²} for j &lt; count, four accumulators to hide latency. */
+  private static double weightedSquares(float[] x, int xOff, double[] w, int wOff, int count, double mean) {
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
+    int j = 0;
+    for (; j + 3 < count; j += 4) {
+      double d0 = x[xOff + j] - mean;
+      double d1 = x[xOff + j + 1] - mean;
+      double d2 = x[xOff + j + 2] - mean;
+      double d3 = x[xOff + j + 3] - mean;
+      a0 += d0 * d0 * w[wOff + j];
+      a1 += d1 * d1 * w[wOff + j + 1];
+      a2 += d2 * d2 * w[wOff + j + 2];
+      a3 += d3 * d3 * w[wOff + j + 3];
+    }
+    for (; j < count; j++) {
+      double d = x[xOff + j] - mean;
+      a0 += d * d * w[wOff + j];
+    }
+    return (a0 + a1) + (a2 + a3);
+  }
+
+  private static double sum(double[] w, int off, int count) {
+    double s = 0;
+    for (int j = 0; j < count; j++) {
+      s += w[off + j];
+    }
+    return s;
   }
 
   private static void checkFinite(float[] samples) {

@@ -19,8 +19,13 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *       the clip is skipped.
  *   <li>The frame's plain mean is subtracted (a ser4j choice: a DC offset would otherwise dominate
  *       the 0–500 Hz slope), then a symmetric Hamming window {@code 0.54 − 0.46·cos(2πi/(L−1))} is
- *       applied and the frame zero-padded to {@code N}, the next power of two ≥ L.
- *   <li>Power spectrum {@code P[k] = |X[k]|²}, bin frequency {@code f[k] = k·fs/N}, k = 0..N/2.
+ *       applied.
+ *   <li>Power spectrum {@code P[k] = |X(f[k])|²} of the windowed frame's discrete-time Fourier
+ *       transform {@code X(f) = Σ x[n]·e^(−2πi·f·n/fs)} sampled at {@code f[k] = k·fs/N}, k =
+ *       0..N/2, with {@code N = 2^round(log2 L)} (512 at 16 and 22.05 kHz, 1024 at 44.1/48 kHz). It
+ *       is computed exactly with one N-point real FFT: the frame is zero-padded when {@code L < N}
+ *       and time-aliased (sample n added to n − N) when {@code L > N}, which leaves the DTFT at those
+ *       frequencies unchanged.
  *   <li>Alpha ratio = {@code 10·log10(Σ P[50 ≤ f < 1000] / Σ P[1000 ≤ f ≤ 5000])} dB.
  *   <li>Hammarberg index = {@code 10·log10(max P[0 < f < 2000] / max P[2000 ≤ f ≤ 5000])} dB.
  *   <li>Spectral slope = least-squares slope of {@code 10·log10(P[k])} (dB) against {@code f[k]}
@@ -102,11 +107,7 @@ public final class SpectralCues {
     }
     this.sampleRateHz = sampleRateHz;
     this.frameLength = Math.max(2, (int) Math.round(FRAME_S * sampleRateHz));
-    int n = 1;
-    while (n < frameLength) {
-      n <<= 1;
-    }
-    this.fftSize = n;
+    this.fftSize = 1 << (int) Math.round(Math.log(frameLength) / Math.log(2));
     this.window = new double[frameLength];
     for (int i = 0; i < frameLength; i++) {
       window[i] = 0.54 - 0.46 * Math.cos(2 * Math.PI * i / (frameLength - 1));
@@ -267,17 +268,23 @@ public final class SpectralCues {
             "<samples>", "sample " + (start + j) + " is " + v + " (NaN/Inf samples are not audio)");
       }
       any |= v != 0f;
-      buf[j] = v;
+      if (j < fftSize) {
+        buf[j] = v;
+      }
       mean += v;
     }
     if (!any) {
       return false;
     }
     mean /= frameLength;
-    for (int j = 0; j < frameLength; j++) {
+    int direct = Math.min(frameLength, fftSize);
+    for (int j = 0; j < direct; j++) {
       buf[j] = (buf[j] - mean) * window[j];
     }
-    java.util.Arrays.fill(buf, frameLength, fftSize, 0.0);
+    java.util.Arrays.fill(buf, direct, fftSize, 0.0);
+    for (int j = fftSize; j < frameLength; j++) { // time-aliasing: same DTFT at k*fs/N
+      buf[j - fftSize] += (samples[start + j] - mean) * window[j];
+    }
     return true;
   }
 
