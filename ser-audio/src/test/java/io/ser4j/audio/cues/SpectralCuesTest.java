@@ -155,4 +155,29 @@ class SpectralCuesTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SpectralCues.create(-1)).isInstanceOf(AudioFormatException.class);
   }
+
+  @Test
+  void sharedInstanceIsThreadSafe() throws Exception {
+    SpectralCues sc = SpectralCues.create(SR);
+    int n = 2 * SR;
+    float[][] clips = new float[8][];
+    SpectralCues.Result[] expected = new SpectralCues.Result[8];
+    for (int c = 0; c < 8; c++) {
+      clips[c] = c % 2 == 0 ? white(n, c) : pink(n, c);
+      expected[c] = sc.compute(clips[c], allVoiced(n), 0.0125, 0.01);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> out = new java.util.ArrayList<>();
+      for (int rep = 0; rep < 16; rep++) {
+        int c = rep % 8;
+        out.add(pool.submit(() -> sc.compute(clips[c], allVoiced(n), 0.0125, 0.01).equals(expected[c])));
+      }
+      for (java.util.concurrent.Future<Boolean> f : out) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
