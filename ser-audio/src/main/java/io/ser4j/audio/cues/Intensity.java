@@ -99,6 +99,12 @@ public final class Intensity {
   /**
    * One-shot {@code Sound: To Intensity: minPitchHz, timeStepS, "yes"}.
    *
+   * @param samples mono samples taken as Pa
+   * @param sampleRateHz their sample rate, &gt; 0
+   * @param minPitchHz minimum pitch (Hz)
+   * @param timeStepS hop (s), 0 = automatic
+   * @return the contour (empty when the clip is shorter than the window)
+   * @throws AudioFormatException if the rate is not positive or the samples are null or not finite
    * @see #create(int, double, double)
    * @see #contour(float[])
    */

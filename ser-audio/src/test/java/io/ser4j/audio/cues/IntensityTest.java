@@ -43,14 +43,17 @@ class IntensityTest {
   }
 
   @Test
-  void fullScaleSineIsAbout91Db() {
-    float[] s = new float[SR];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = (float) Math.sin(2 * Math.PI * 441 * i / SR);
+  void fullScaleSineIsAbout91DbAtAnyRate() {
+    for (int rate : new int[] {8000, 16000, 22050, 44100, 48000}) {
+      float[] s = new float[rate];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = (float) Math.sin(2 * Math.PI * 441 * i / rate);
+      }
+      Intensity.Contour c = Intensity.compute(s, rate, 100, 0.01);
+      assertThat(c.size()).isEqualTo(94); // floor((1 - 0.064) / 0.01) + 1
+      assertThat(c.meanDb()).as("rate " + rate).isCloseTo(10 * Math.log10(0.5 / 4e-10), within(0.01));
+      assertThat(c.rangeDb()).isLessThan(0.01);
     }
-    Intensity.Contour c = Intensity.compute(s, SR, 100, 0.01);
-    assertThat(c.meanDb()).isCloseTo(10 * Math.log10(0.5 / 4e-10), within(0.01));
-    assertThat(c.rangeDb()).isLessThan(0.01);
   }
 
   @Test
