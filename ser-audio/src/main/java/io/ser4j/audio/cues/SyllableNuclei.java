@@ -345,60 +345,64 @@ public final class SyllableNuclei {
       sounding[size - 1] = isSounding;
     }
 
-    /** Praat's IntervalTier_cutInterval. */
-    private void cut(int index, boolean extendNext) {
-      if (size == 1) {
-        return;
-      }
-      double xmin = start[index];
-      double xmax = end[index];
-      int before = size;
-      System.arraycopy(start, index + 1, start, index, size - index - 1);
-      System.arraycopy(end, index + 1, end, index, size - index - 1);
-      System.arraycopy(sounding, index + 1, sounding, index, size - index - 1);
-      size--;
-      if (index == 0) {
-        start[0] = xmin;
-      } else if (index == before - 1) {
-        end[size - 1] = xmax;
-      } else if (!extendNext) {
-        end[index - 1] = xmax;
-      } else {
-        start[index] = xmin;
-      }
-    }
-
-    /** Removes intervals with the label that are shorter than {@code minimum} (s). */
+    /**
+     * Praat's {@code IntervalTier_cutIntervals_minimumDuration} in one linear pass: an interval with
+     * the label shorter than {@code minimum} is removed, its time going to the previous interval (to
+     * the next one when it is the first); one interval always remains.
+     */
     void cutShort(boolean label, double minimum) {
-      int i = 0;
-      while (i < size) {
-        if (sounding[i] == label && end[i] - start[i] < minimum && size > 1) {
-          cut(i, false);
-        } else {
-          i++;
-        }
-      }
-    }
-
-    /** Merges neighbouring intervals that both carry the label. */
-    void mergeSame(boolean label) {
-      int i = 0;
-      while (i < size - 1) {
-        if (sounding[i] == label && sounding[i + 1] == label) {
-          cut(i, true);
-        } else {
-          i++;
-        }
-      }
-    }
-
-    boolean soundingAt(double t) {
+      int out = 0;
+      double pendingStart = Double.NaN;
       for (int i = 0; i < size; i++) {
-        if (t >= start[i] && (t < end[i] || i == size - 1)) {
-          return sounding[i];
+        double s0 = Double.isNaN(pendingStart) ? start[i] : pendingStart;
+        int remainingAfter = size - i - 1;
+        boolean removable = sounding[i] == label && end[i] - s0 < minimum && out + remainingAfter >= 1;
+        if (removable) {
+          if (out == 0) {
+            pendingStart = s0;
+          } else {
+            end[out - 1] = end[i];
+          }
+          continue;
+        }
+        start[out] = s0;
+        end[out] = end[i];
+        sounding[out] = sounding[i];
+        out++;
+        pendingStart = Double.NaN;
+      }
+      size = out;
+    }
+
+    /** Joins neighbouring intervals that both carry the label (linear pass). */
+    void mergeSame(boolean label) {
+      int out = 0;
+      for (int i = 0; i < size; i++) {
+        if (out > 0 && sounding[i] == label && sounding[out - 1] == label) {
+          end[out - 1] = end[i];
+          continue;
+        }
+        start[out] = start[i];
+        end[out] = end[i];
+        sounding[out] = sounding[i];
+        out++;
+      }
+      size = out;
+    }
+
+    /** Label of the interval holding {@code t} (xmin ≤ t &lt; xmax; the last one includes its end). */
+    boolean soundingAt(double t) {
+      int lo = 0;
+      int hi = size - 1;
+      while (lo < hi) { // first interval whose end is > t
+        int mid = (lo + hi) >>> 1;
+        if (end[mid] > t) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
         }
       }
-      return false;
+      return t >= start[lo] && sounding[lo];
     }
 
     double soundingTime() {
@@ -434,9 +438,10 @@ public final class SyllableNuclei {
       if (Double.isNaN(first)) {
         return Double.NaN;
       }
+      double last = lastSoundingEnd();
       double s = 0;
       for (int i = 0; i < size; i++) {
-        if (!sounding[i] && start[i] >= first && end[i] <= lastSoundingEnd()) {
+        if (!sounding[i] && start[i] >= first && end[i] <= last) {
           s += end[i] - start[i];
         }
       }

@@ -133,4 +133,32 @@ class SyllableNucleiTest {
     assertThatThrownBy(() -> d.detect(s, new double[10], 0, 0.01)).isInstanceOf(AudioFormatException.class);
     assertThatThrownBy(() -> d.detect(new float[SR], new double[10], 0, 0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void longClipWithManyShortIntervalsStaysConsistent() {
+    // 120 s of 50 ms tone bursts alternating with 60-400 ms gaps: thousands of intervals
+    int rate = 16000;
+    int n = 120 * rate;
+    float[] s = new float[n];
+    java.util.Random rnd = new java.util.Random(5);
+    int pos = 0;
+    while (pos < n) {
+      int burst = (int) (0.05 * rate);
+      for (int i = 0; i < burst && pos + i < n; i++) {
+        s[pos + i] = (float) (0.2 * Math.sin(2 * Math.PI * 150 * i / rate) * Math.sin(Math.PI * i / burst));
+      }
+      pos += burst + (int) ((0.06 + 0.34 * rnd.nextDouble()) * rate);
+    }
+    double[] f0 = new double[n / 160];
+    java.util.Arrays.fill(f0, 150);
+    SyllableNuclei.Result r = SyllableNuclei.create(rate).detect(s, f0, 0.02, 0.01);
+    assertThat(r.isDefined()).isTrue();
+    assertThat(r.pauseFraction()).isBetween(0.0, 1.0);
+    assertThat(r.soundingS() + r.pauseInsideS()).isLessThanOrEqualTo(r.durationS() + 1e-9);
+    assertThat(r.nucleusCount()).isGreaterThan(50);
+    double[] t = r.nucleusTimesS();
+    for (int i = 1; i < t.length; i++) {
+      assertThat(t[i]).isGreaterThan(t[i - 1]);
+    }
+  }
 }
