@@ -22,8 +22,9 @@ import java.util.Arrays;
  *       intervals shorter than {@value #MIN_SOUNDING_S} s are merged into their left neighbour,
  *       then silent intervals shorter than {@value #MIN_PAUSE_S} s into theirs.
  *   <li>Candidate peaks: local maxima of the contour ({@code y[i] > y[i−1] && y[i] >= y[i+1]}),
- *       refined by parabolic interpolation (Praat uses sinc70 for the time and cubic interpolation
- *       for the value), above the threshold.
+ *       placed at the maximum of the 70-tap windowed-sinc interpolant within one frame (Praat's
+ *       {@code To PointProcess (extrema)} with "sinc70"), valued by four-point cubic interpolation
+ *       there (Praat's {@code Get value at time ... "cubic"}), kept when above the threshold.
  *   <li>A peak is kept when the lowest frame between it and the next candidate lies more than
  *       {@value #MIN_DIP_DB} dB below it; the last candidate has no following dip and is dropped, as
  *       in the original script.
@@ -52,6 +53,15 @@ public final class SyllableNuclei {
   public static final double MIN_PAUSE_S = 0.3;
   /** Minimum sounding interval (s). */
   public static final double MIN_SOUNDING_S = 0.1;
+
+  /** Taps per side of the sinc interpolation used to place peaks (Praat's "sinc70"). */
+  static final int SINC_DEPTH = 70;
+  /**
+   * Local maxima this far below the threshold are not refined, unless the contour has digital
+   * silence (whose −300 dB steps can make the interpolant overshoot): a speed-up that does not change
+   * the result.
+   */
+  private static final double PEAK_REFINEMENT_MARGIN_DB = 10.0;
 
   private final Intensity intensity;
 
@@ -110,10 +120,12 @@ public final class SyllableNuclei {
     double[] y = contour.dbView();
     int n = y.length;
     boolean audible = false;
+    boolean hasDigitalSilence = false; // -300 dB steps make sinc interpolation ring: refine every peak
     for (double v : y) {
       if (v >= Intensity.STATISTICS_FLOOR_DB) {
         audible = true;
-        break;
+      } else {
+        hasDigitalSilence = true;
       }
     }
     if (n < 3 || !audible) {
@@ -156,10 +168,13 @@ public final class SyllableNuclei {
     int peaks = 0;
     for (int i = 1; i < n - 1; i++) {
       if (y[i] > y[i - 1] && y[i] >= y[i + 1]) {
-        double d = ProsodyMath.parabolicOffset(y[i - 1], y[i], y[i + 1]);
-        double v = ProsodyMath.parabolicValue(y[i - 1], y[i], y[i + 1], d);
+        if (!hasDigitalSilence && y[i] < threshold - PEAK_REFINEMENT_MARGIN_DB) {
+          continue; // interpolation between frames of a smooth contour cannot lift it that far
+        }
+        double xi = ProsodyMath.sincPeakIndex(y, i, SINC_DEPTH);
+        double v = ProsodyMath.cubicAt(y, xi);
         if (v > threshold) {
-          peakT[peaks] = t1 + (i + d) * dt;
+          peakT[peaks] = t1 + xi * dt;
           peakV[peaks] = v;
           peaks++;
         }

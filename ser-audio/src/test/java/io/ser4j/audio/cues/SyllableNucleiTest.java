@@ -51,8 +51,9 @@ class SyllableNucleiTest {
         "Nuclei vs Praat: r=%.4f, mean|diff|=%.4f, exact %d/%d; max |sounding diff|=%.4f s, "
             + "max |pause diff|=%.4f s, max |threshold diff|=%.2e dB%n",
         pearson, mad, exact, n, soundingErr, pauseErr, thresholdErr);
-    assertThat(pearson).isGreaterThanOrEqualTo(0.97); // target 0.8; measured 0.9947
-    assertThat(mad).isLessThanOrEqualTo(0.15); // target 1; measured 0.047
+    assertThat(pearson).isGreaterThanOrEqualTo(0.99); // target 0.8; measured 1.0 (408/408 equal)
+    assertThat(mad).isLessThanOrEqualTo(0.02); // target 1; measured 0
+    assertThat(exact).isGreaterThanOrEqualTo(404); // a last-ulp tie may flip on another JVM
     assertThat(thresholdErr).isLessThan(1e-3);
     assertThat(soundingErr).isLessThan(1e-6);
     assertThat(pauseErr).isLessThan(1e-6);
