@@ -31,7 +31,7 @@ public final class ProsodyTimingMain {
     SpectralCues spectral = SpectralCues.create(22050);
     java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     double sink = 0;
-    for (int round = 0; round < 12; round++) {
+    for (int round = 0; round < 20; round++) {
       long ti = 0, tn = 0, ts = 0;
       for (int c = 0; c < clips.size(); c++) {
         long a = cpu.getCurrentThreadCpuTime();
