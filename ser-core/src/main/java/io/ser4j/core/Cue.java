@@ -27,7 +27,10 @@ public enum Cue {
   VOICED_FRACTION("voiced_fraction", "", "voiced 10 ms frames / all frames"),
   /** Mean intensity. */
   INTENSITY_MEAN_DB(
-      "intensity_mean_db", "dB", "mean intensity (dB re full scale + 94 dB, Praat-style) over the clip"),
+      "intensity_mean_db",
+      "dB",
+      "mean of 10 ms frame intensities in dB re 2e-5 Pa (samples read as Pa, Praat convention;"
+          + " a full-scale sine reads 91 dB) over non-silent frames"),
   /** Intensity range. */
   INTENSITY_RANGE_DB(
       "intensity_range_db", "dB", "95th minus 5th percentile of the intensity contour"),
@@ -49,10 +52,14 @@ public enum Cue {
       "pause_fraction", "", "share of time between first and last speech in silent pauses"),
   /** Spectral slope 0-500 Hz. */
   SPECTRAL_SLOPE_0_500(
-      "spectral_slope_0_500", "dB/Hz", "slope of the voiced long-term log spectrum, 0-500 Hz"),
+      "spectral_slope_0_500",
+      "dB/Hz",
+      "mean over voiced frames of the regression slope of the log power spectrum, 0-500 Hz"),
   /** Spectral slope 500-1500 Hz. */
   SPECTRAL_SLOPE_500_1500(
-      "spectral_slope_500_1500", "dB/Hz", "slope of the voiced long-term log spectrum, 500-1500 Hz"),
+      "spectral_slope_500_1500",
+      "dB/Hz",
+      "mean over voiced frames of the regression slope of the log power spectrum, 500-1500 Hz"),
   /** Alpha ratio. */
   ALPHA_RATIO_DB(
       "alpha_ratio_db", "dB", "energy 50-1000 Hz over energy 1-5 kHz of voiced frames, in dB"),
