@@ -104,7 +104,7 @@ public final class AudioLoader {
       WavStream s = WavReader.open(bin, id, -1, null);
       return decode(s, targetRateHz);
     }
-    String what = "not a RIFF/WAVE file (starts with '" + WavReader.fourCc(head, 0, Math.min(4, n)) + "')";
+    String what = WavReader.describeNonWav(head, n);
     if (!FfmpegDecoder.available()) {
       throw FfmpegDecoder.notInstalled(id, what);
     }
@@ -154,8 +154,7 @@ public final class AudioLoader {
         handedOver = true;
         return WavReader.open(in, id, size, raw);
       }
-      String what =
-          "not a RIFF/WAVE file (starts with '" + WavReader.fourCc(head, 0, Math.min(4, n)) + "')";
+      String what = WavReader.describeNonWav(head, n);
       WavReader.closeQuietly(raw);
       handedOver = true;
       return FfmpegDecoder.open(file, id, what);

@@ -124,7 +124,7 @@ final class FfmpegDecoder {
     } catch (IOException e) {
       throw new AudioFormatException(sourceId, "could not start ffmpeg: " + e.getMessage(), e);
     }
-    Run run = new Run(process, Thread.currentThread(), inactivityTimeoutMillis());
+    Run run = new Run(process, Thread.currentThread(), inactivityTimeoutMillis(), whatItIs, file);
     try {
       return WavReader.open(run.stdout, sourceId, -1, run);
     } catch (AudioFormatException e) {
@@ -168,9 +168,13 @@ final class FfmpegDecoder {
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile String killReason;
     private volatile boolean closed;
+    private final String whatItIs;
+    private final String fileArgument;
 
-    Run(Process process, Thread reader, long timeoutMillis) {
+    Run(Process process, Thread reader, long timeoutMillis, String whatItIs, Path file) {
       this.process = process;
+      this.whatItIs = whatItIs;
+      this.fileArgument = "file:" + file.toAbsolutePath() + ": ";
       try {
         process.getOutputStream().close();
       } catch (IOException e) {
@@ -234,7 +238,7 @@ final class FfmpegDecoder {
       synchronized (stderr) {
         s = stderr.toString(StandardCharsets.UTF_8);
       }
-      s = s.strip().replaceAll("\\s*\\R\\s*", "; ");
+      s = s.replace(fileArgument, "").strip().replaceAll("\\s*\\R\\s*", "; ");
       return s.isEmpty() ? "(no message)" : s;
     }
 
@@ -266,7 +270,7 @@ final class FfmpegDecoder {
       if (afterClose && msg.equals("(no message)")) {
         return null;
       }
-      return "ffmpeg could not decode it (exit status " + status + "): " + msg;
+      return whatItIs + " and ffmpeg could not decode it (exit status " + status + "): " + msg;
     }
 
     @Override

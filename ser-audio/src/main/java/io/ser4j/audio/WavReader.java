@@ -141,7 +141,7 @@ public final class WavReader {
 
   private static AudioClip readAll(WavStream s) {
     WavFormat f = s.format();
-    if (f.lengthKnown() && f.frames() > MAX_CLIP_SAMPLES) {
+    if (s.lengthVerified() && f.frames() > MAX_CLIP_SAMPLES) {
       throw tooLong(s.sourceId(), f.frames());
     }
     FloatCollector out = new FloatCollector(s.sourceId(), f.frames(), s.lengthVerified());
@@ -208,14 +208,14 @@ public final class WavReader {
         if (magic.equals("RF64") || magic.equals("BW64")) {
           throw fail(magic + " (64-bit WAVE) files are not supported");
         }
-        throw fail("not a RIFF/WAVE file (starts with '" + magic + "')");
+        throw fail(describeNonWav(head, n));
       }
       if (n < RIFF_HEADER_BYTES) {
         throw fail("truncated: RIFF header has only " + n + " of 12 bytes");
       }
       String form = fourCc(head, 8, 4);
       if (!form.equals("WAVE")) {
-        throw fail("not a RIFF/WAVE file (RIFF form type '" + form + "')");
+        throw fail(describeNonWav(head, n));
       }
       byte[] fmt = null;
       int fmtSize = 0;
@@ -423,6 +423,15 @@ public final class WavReader {
       pos += done;
       return done;
     }
+  }
+
+  /** "not a RIFF/WAVE file (...)" for a header that is not RIFF/WAVE ({@code n} bytes read). */
+  static String describeNonWav(byte[] head, int n) {
+    String magic = fourCc(head, 0, Math.min(4, n));
+    if (n >= RIFF_HEADER_BYTES && magic.equals("RIFF")) {
+      return "not a RIFF/WAVE file (RIFF form type '" + fourCc(head, 8, 4) + "')";
+    }
+    return "not a RIFF/WAVE file (starts with '" + magic + "')";
   }
 
   static String fourCc(byte[] b, int off, int len) {
