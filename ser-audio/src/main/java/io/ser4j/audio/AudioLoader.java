@@ -31,11 +31,17 @@ import java.util.Objects;
  */
 public final class AudioLoader {
   /**
-   * Largest resampling filter table accepted, in floats (64 MB). Rate pairs whose reduced ratio is
+   * Largest resampling filter table accepted, in floats (16 MB). Rate pairs whose reduced ratio is
    * huge (e.g. 11127 Hz → 16 kHz, coprime) would need hundreds of MB for torchaudio's polyphase
    * kernels; they are rejected with a clear message instead.
    */
-  public static final long MAX_RESAMPLER_TABLE_FLOATS = 16L << 20;
+  public static final long MAX_RESAMPLER_TABLE_FLOATS = 4L << 20;
+
+  /**
+   * Largest accepted ratio of target to source rate. Upsampling a tiny file with an absurdly low
+   * declared rate (say 1 Hz to 16 kHz) would otherwise turn kilobytes into gigabytes of output.
+   */
+  public static final int MAX_UPSAMPLING_RATIO = 64;
 
   private static final int BLOCK_SAMPLES = 16384;
   private static final int MAGIC_BYTES = 12;
@@ -174,17 +180,26 @@ public final class AudioLoader {
 
   /**
    * Checks that {@code fromHz → toHz} can be resampled with a filter table of at most {@link
-   * #MAX_RESAMPLER_TABLE_FLOATS} floats.
+   * #MAX_RESAMPLER_TABLE_FLOATS} floats and at most {@link #MAX_UPSAMPLING_RATIO}x upsampling.
    *
    * @throws AudioFormatException naming {@code sourceId} if it cannot
    */
   public static void checkResamplable(String sourceId, int fromHz, int toHz) {
+    if ((long) toHz > (long) fromHz * MAX_UPSAMPLING_RATIO) {
+      throw new AudioFormatException(
+          sourceId,
+          "cannot resample from "
+              + fromHz
+              + " Hz to "
+              + toHz
+              + " Hz: more than "
+              + MAX_UPSAMPLING_RATIO
+              + "x upsampling (is the sample rate in the header right?)");
+    }
     long g = gcd(fromHz, toHz);
     long orig = fromHz / g;
     long next = toHz / g;
-    double base = Math.min(orig, next) * Resampler.DEFAULT_ROLLOFF;
-    long width = (long) Math.ceil(Resampler.DEFAULT_LOWPASS_FILTER_WIDTH * orig / base);
-    long table = next * (2 * width + orig);
+    long table = resamplerTableFloats(fromHz, toHz);
     if (table > MAX_RESAMPLER_TABLE_FLOATS) {
       throw new AudioFormatException(
           sourceId,
@@ -202,6 +217,16 @@ public final class AudioLoader {
               + MAX_RESAMPLER_TABLE_FLOATS * 4 / (1 << 20)
               + " MB); convert the file to a common rate first");
     }
+  }
+
+  /** Floats in {@link Resampler}'s polyphase kernel table for this rate pair. */
+  static long resamplerTableFloats(int fromHz, int toHz) {
+    long g = gcd(fromHz, toHz);
+    long orig = fromHz / g;
+    long next = toHz / g;
+    double base = Math.min(orig, next) * Resampler.DEFAULT_ROLLOFF;
+    long width = (long) Math.ceil(Resampler.DEFAULT_LOWPASS_FILTER_WIDTH * orig / base);
+    return next * (2 * width + orig);
   }
 
   static AudioClip decode(WavStream s, int targetRateHz) {

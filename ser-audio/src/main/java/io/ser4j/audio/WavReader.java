@@ -374,8 +374,12 @@ public final class WavReader {
         frames = WavFormat.UNKNOWN_LENGTH;
         declared = -1;
       } else {
-        checkFits("data", size);
         frames = size / header.blockAlign();
+        // a trailing partial frame is ignored, so only whole frames must be present
+        long wholeFrameBytes = frames * header.blockAlign();
+        if (totalBytes >= 0 && wholeFrameBytes > totalBytes - pos) {
+          throw truncated("data", size, totalBytes - pos);
+        }
         declared = size;
       }
       WavFormat f =
