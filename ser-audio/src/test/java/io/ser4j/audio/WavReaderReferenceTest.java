@@ -51,9 +51,9 @@ class WavReaderReferenceTest {
       assertStats(c.get("file").asText(), clip.samples(), c.get("native"), SAMPLE_TOL, 1e-6);
       // the stream and loader entry points agree exactly
       try (InputStream in = Files.newInputStream(f)) {
-        assertThat(WavReader.read(in, "s").samples()).containsExactly(clip.samples());
+        assertThat(WavReader.read(in, "s").samples()).isEqualTo(clip.samples());
       }
-      assertThat(AudioLoader.load(f).samples()).containsExactly(clip.samples());
+      assertThat(AudioLoader.load(f).samples()).isEqualTo(clip.samples());
     }
     System.out.printf("native decode vs soundfile: max |error| %.3g over %d clips%n", maxAbsErr, clips.size());
   }

@@ -42,11 +42,11 @@ class WavReaderRoundTripTest {
         float[] want = TestWav.expectedMono(enc, channels, raw);
         AudioClip clip = readBytes(wav);
         assertThat(clip.sampleRate()).isEqualTo(22050);
-        assertThat(clip.samples()).as("%s ch=%d ext=%s", enc, channels, ext).containsExactly(want);
+        assertThat(clip.samples()).as("%s ch=%d ext=%s", enc, channels, ext).isEqualTo(want);
         Path f = tmp.resolve(enc + "-" + channels + "-" + ext + ".wav");
         Files.write(f, wav);
-        assertThat(WavReader.read(f).samples()).containsExactly(want);
-        assertThat(AudioLoader.load(f).samples()).containsExactly(want);
+        assertThat(WavReader.read(f).samples()).isEqualTo(want);
+        assertThat(AudioLoader.load(f).samples()).isEqualTo(want);
         try (WavStream s = WavReader.open(f)) {
           WavFormat fmt = s.format();
           assertThat(fmt.encoding()).isEqualTo(enc);
@@ -111,7 +111,7 @@ class WavReaderRoundTripTest {
     b.betweenFmtAndData.add(TestWav.chunk("fact", new byte[] {5, 0, 0, 0}));
     b.betweenFmtAndData.add(TestWav.chunk("odd!", new byte[] {1}));
     b.afterData.add(TestWav.chunk("LIST", new byte[] {1, 2, 3}));
-    assertThat(readBytes(b.build()).samples()).containsExactly(want);
+    assertThat(readBytes(b.build()).samples()).isEqualTo(want);
   }
 
   @Test
@@ -120,7 +120,7 @@ class WavReaderRoundTripTest {
     TestWav.Builder b = new TestWav.Builder().encoding(WavFormat.Encoding.PCM_U8).raw(raw);
     b.afterData.add(TestWav.chunk("LIST", new byte[] {1, 2}));
     assertThat(readBytes(b.build()).samples())
-        .containsExactly(TestWav.expectedMono(WavFormat.Encoding.PCM_U8, 1, raw));
+        .isEqualTo(TestWav.expectedMono(WavFormat.Encoding.PCM_U8, 1, raw));
   }
 
   @Test
@@ -214,7 +214,7 @@ class WavReaderRoundTripTest {
       assertThat(s.read(buf)).isEqualTo(-1);
     }
     assertThat(pos).isEqualTo(whole.length);
-    assertThat(pieces).containsExactly(whole);
+    assertThat(pieces).isEqualTo(whole);
   }
 
   @Test
@@ -234,11 +234,11 @@ class WavReaderRoundTripTest {
     float[] want = Resampler.create(44100, 16000).resample(mono);
     AudioClip c = AudioLoader.load(f, 16000);
     assertThat(c.sampleRate()).isEqualTo(16000);
-    assertThat(c.samples()).containsExactly(want);
+    assertThat(c.samples()).isEqualTo(want);
     // same rate: unchanged
-    assertThat(AudioLoader.load(f, 44100).samples()).containsExactly(mono);
+    assertThat(AudioLoader.load(f, 44100).samples()).isEqualTo(mono);
     // the stream entry point gives the same
     assertThat(AudioLoader.load(new ByteArrayInputStream(Files.readAllBytes(f)), "s", 16000).samples())
-        .containsExactly(want);
+        .isEqualTo(want);
   }
 }
