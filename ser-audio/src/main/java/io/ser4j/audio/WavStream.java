@@ -88,6 +88,7 @@ public final class WavStream implements Closeable {
    *
    * @return the number of samples read (&gt; 0), or -1 at the end of the data
    * @throws AudioFormatException on truncated data, NaN/Inf samples or an I/O error
+   * @throws IllegalStateException if the stream has been closed
    */
   public int read(float[] buf) {
     return read(buf, 0, buf.length);
@@ -100,6 +101,7 @@ public final class WavStream implements Closeable {
    *     of the data
    * @throws AudioFormatException on truncated data, NaN/Inf samples or an I/O error
    * @throws IndexOutOfBoundsException if {@code off}/{@code len} do not fit {@code buf}
+   * @throws IllegalStateException if the stream has been closed
    */
   public int read(float[] buf, int off, int len) {
     java.util.Objects.checkFromIndexSize(off, len, buf.length);

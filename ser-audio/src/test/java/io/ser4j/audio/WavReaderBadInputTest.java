@@ -311,6 +311,11 @@ class WavReaderBadInputTest {
         .isInstanceOf(AudioFormatException.class)
         .hasMessageStartingWith(f + ": cannot resample from 11127 Hz to 16000 Hz");
     assertThat(AudioLoader.load(f).sampleRate()).isEqualTo(11127);
+    Path low = write("low-rate.wav", new TestWav.Builder().rate(100).raw(new double[100]).build());
+    assertThatThrownBy(() -> AudioLoader.load(low, 16000))
+        .isInstanceOf(AudioFormatException.class)
+        .hasMessageStartingWith(low + ": cannot resample from 100 Hz to 16000 Hz: more than 64x upsampling");
+    assertThat(AudioLoader.load(low, 6400).length()).isEqualTo(6400);
   }
 
   static void restore(String old) {
