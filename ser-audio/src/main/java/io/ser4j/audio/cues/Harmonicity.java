@@ -12,10 +12,11 @@ import java.util.Objects;
  * peak, are unvoiced and carry {@link #UNVOICED_DB} (−200 dB), which {@link #meanDb()} skips as
  * Praat's "Get mean" does.
  *
- * <p>Speed: Praat refines every one of up to {@code Nyquist/floor} candidates per frame with a
- * 700-point sinc; since the winner is simply the strongest candidate here, only the
- * {@link #REFINED_CANDIDATES} strongest first estimates are refined, which changes the result only
- * when a weaker first estimate would have overtaken them after refinement.
+ * <p>Speed: Praat registers and refines (700-point sinc) every positive correlation peak of the
+ * frame, up to {@code Nyquist/floor} of them; since with zero costs the winner is simply the
+ * strongest candidate, only the {@link #KEPT_CANDIDATES} peaks with the largest parabolically
+ * interpolated heights are kept, which changes the result only when a weaker-looking peak would
+ * have overtaken them after sinc refinement.
  *
  * @param timeStepSeconds hop between frames
  * @param firstFrameTimeSeconds centre of frame 0
@@ -33,8 +34,8 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
   public static final double DEFAULT_SILENCE_THRESHOLD = 0.1;
   /** Praat's default periods per window for harmonicity (cc). */
   public static final double DEFAULT_PERIODS_PER_WINDOW = 1.0;
-  /** Number of strongest first-estimate candidates refined per frame. */
-  public static final int REFINED_CANDIDATES = 3;
+  /** Number of strongest correlation peaks per frame kept as candidates. */
+  public static final int KEPT_CANDIDATES = 3;
   private static final double MAX_DB = 150.0;
   private static final double MIN_R = 1e-15;
 
@@ -80,7 +81,7 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
       double silenceThreshold, double periodsPerWindow) {
     double ceiling = 0.5 * sampleRate;
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate, timeStep,
-        minimumPitch, periodsPerWindow, 15, true, true, 0.0, 0.0, ceiling, REFINED_CANDIDATES);
+        minimumPitch, periodsPerWindow, 15, true, true, 0.0, 0.0, ceiling, KEPT_CANDIDATES);
     if (c == null) {
       return new Harmonicity(timeStep, 0.5 * x.length / sampleRate, new double[0]);
     }

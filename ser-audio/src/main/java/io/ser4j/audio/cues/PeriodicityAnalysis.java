@@ -68,13 +68,13 @@ final class PeriodicityAnalysis {
    * @param voicingThreshold candidates need {@code r > voicingThreshold / 2}
    * @param octaveCost favours high candidates when the candidate list is full
    * @param ceiling the pitch ceiling in Hz (already clipped to Nyquist)
-   * @param maxRefined refine only this many strongest candidates per frame (others keep their first
-   *     estimate); {@code Integer.MAX_VALUE} refines all, as Praat does
+   * @param keepStrongest keep only this many local maxima per frame, those with the largest
+   *     parabolically interpolated heights; {@code Integer.MAX_VALUE} keeps all, as Praat does
    * @return the candidates, or {@code null} when the signal is too short for one frame
    */
   static Candidates analyze(double[] x, int sampleRate, double timeStep, double minimumPitch,
       double periodsPerWindow, int maxCandidatesRequested, boolean crossCorrelation, boolean accurate,
-      double voicingThreshold, double octaveCost, double ceiling, int maxRefined) {
+      double voicingThreshold, double octaveCost, double ceiling, int keepStrongest) {
     final int nx = x.length;
     final double dx = 1.0 / sampleRate;
     int maxCandidates = maxCandidatesRequested;
@@ -127,6 +127,9 @@ final class PeriodicityAnalysis {
     final double[] r = new double[rLength];
     final int[] imax = new int[maxCandidates];
     final double[] position = new double[1];
+    final int[] maxLag = new int[brentIxMax + 1];
+    final double[] maxHeight = new double[brentIxMax + 1];
+    final boolean[] keep = new boolean[brentIxMax + 1];
 
     // Method-specific buffers.
     final double[] window = new double[nsampWindow];
@@ -244,18 +247,39 @@ final class PeriodicityAnalysis {
         }
       }
 
-      // Local maxima of r as candidates.
+      // Local maxima of r above half the voicing threshold.
+      int lagLimit = Math.min(maximumLag, brentIxMax);
+      int nMaxima = 0;
+      for (int i = 2; i < lagLimit; i++) {
+        double ri = r[rCenter + i];
+        if (ri > 0.5 * voicingThreshold && ri > r[rCenter + i - 1] && ri >= r[rCenter + i + 1]) {
+          maxLag[nMaxima] = i;
+          double rm = r[rCenter + i - 1];
+          double rp = r[rCenter + i + 1];
+          double dr = 0.5 * (rp - rm);
+          double d2r = 2.0 * ri - rm - rp;
+          maxHeight[nMaxima] = ri + 0.5 * dr * dr / d2r;
+          nMaxima++;
+        }
+      }
+      if (keepStrongest < nMaxima) {
+        keepStrongestMaxima(maxLag, maxHeight, nMaxima, keepStrongest, keep);
+      } else {
+        java.util.Arrays.fill(keep, 0, nMaxima, true);
+      }
+
+      // Register them as candidates (weakest replaced when the list is full).
       double[] freq = out.frequency[iframe];
       double[] str = out.strength[iframe];
       int n = 1;
-      int lagLimit = Math.min(maximumLag, brentIxMax);
-      for (int i = 2; i < lagLimit; i++) {
+      for (int m = 0; m < nMaxima; m++) {
+        if (!keep[m]) {
+          continue;
+        }
+        int i = maxLag[m];
         double ri = r[rCenter + i];
         double rm = r[rCenter + i - 1];
         double rp = r[rCenter + i + 1];
-        if (!(ri > 0.5 * voicingThreshold && ri > rm && ri >= rp)) {
-          continue;
-        }
         double dr = 0.5 * (rp - rm);
         double d2r = 2.0 * ri - rm - rp;
         double lagOfMaximum = i + dr / d2r;
@@ -289,12 +313,8 @@ final class PeriodicityAnalysis {
       }
       out.count[iframe] = n;
 
-      // Second pass: refine the (strongest) candidates by maximising the sinc interpolant.
-      boolean refineAll = maxRefined >= n - 1;
+      // Second pass: refine every candidate by maximising the sinc interpolant.
       for (int k = 1; k < n; k++) {
-        if (!refineAll && !isAmongStrongest(str, n, k, maxRefined)) {
-          continue;
-        }
         int depth = freq[k] > 0.3 / dx ? SINC_DEPTH_ACCURATE : refineDepth;
         double ymid = PeakInterpolation.improveMaximum(r, rLength, imax[k] + rCenter, depth, position);
         double xmid = position[0] - rCenter;
@@ -303,6 +323,21 @@ final class PeriodicityAnalysis {
       }
     }
     return out;
+  }
+
+  /** Marks in {@code keep} the {@code limit} maxima with the largest parabolic heights. */
+  private static void keepStrongestMaxima(int[] lags, double[] heights, int n, int limit,
+      boolean[] keep) {
+    java.util.Arrays.fill(keep, 0, n, false);
+    for (int k = 0; k < limit; k++) {
+      int best = -1;
+      for (int m = 0; m < n; m++) {
+        if (!keep[m] && (best < 0 || heights[m] > heights[best])) {
+          best = m;
+        }
+      }
+      keep[best] = true;
+    }
   }
 
   /**
@@ -384,18 +419,6 @@ final class PeriodicityAnalysis {
       place = psi[f][place];
     }
     return path;
-  }
-
-  private static boolean isAmongStrongest(double[] str, int n, int k, int limit) {
-    int stronger = 0;
-    for (int j = 1; j < n; j++) {
-      if (j != k && (str[j] > str[k] || (str[j] == str[k] && j < k))) {
-        if (++stronger >= limit) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   static double log2(double v) {
