@@ -39,7 +39,7 @@ class PraatVoiceQualityParityTest {
     double rHnr = pearson(hnr);
     double medianAbsHnr = medianAbsDiff(hnr);
     System.out.printf("voice quality parity: clips=%d jitter r=%.4f (median |d|=%.5f) "
-            + "shimmer r=%.4f (median |d|=%.5f) HNR r=%.4f median |dHNR|=%.3f dB "
+            + "shimmer r=%.4f (median |d|=%.5f) HNR r=%.5f median |dHNR|=%.4f dB "
             + "(defined/undefined mismatches %d)%n",
         refs.size(), rJitter, medianAbsDiff(jitter), rShimmer, medianAbsDiff(shimmer), rHnr,
         medianAbsHnr, definedMismatch);
