@@ -35,7 +35,7 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
   /** Praat's default periods per window for harmonicity (cc). */
   public static final double DEFAULT_PERIODS_PER_WINDOW = 1.0;
   /** Number of strongest correlation peaks per frame kept as candidates. */
-  public static final int KEPT_CANDIDATES = 3;
+  public static final int KEPT_CANDIDATES = 2;
   private static final double MAX_DB = 150.0;
   private static final double MIN_R = 1e-15;
 
@@ -73,11 +73,11 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
           + "window must be positive and finite, silence threshold >= 0");
     }
     double[] x = CueInput.toDouble(samples, sampleRate, "harmonicity analysis");
-    return track(x, sampleRate, timeStepSeconds, minimumPitchHz, silenceThreshold,
+    return analyze(x, sampleRate, timeStepSeconds, minimumPitchHz, silenceThreshold,
         periodsPerWindow);
   }
 
-  static Harmonicity track(double[] x, int sampleRate, double timeStep, double minimumPitch,
+  static Harmonicity analyze(double[] x, int sampleRate, double timeStep, double minimumPitch,
       double silenceThreshold, double periodsPerWindow) {
     double ceiling = 0.5 * sampleRate;
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate, timeStep,

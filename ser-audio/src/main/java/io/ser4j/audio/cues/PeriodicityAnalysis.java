@@ -118,7 +118,8 @@ final class PeriodicityAnalysis {
       globalPeak = Math.max(globalPeak, Math.abs(v - mean));
     }
     if (globalPeak == 0.0) {
-      return out; // all frames unvoiced (count 0 means only the unvoiced candidate)
+      java.util.Arrays.fill(out.count, 1); // only the unvoiced candidate in every frame
+      return out;
     }
 
     final int brentIxMax = (int) Math.floor(nsampWindow * interpolationDepth);

@@ -55,10 +55,10 @@ public record Pitch(double timeStepSeconds, double firstFrameTimeSeconds, double
   public static Pitch track(float[] samples, int sampleRate, PitchSettings settings) {
     Objects.requireNonNull(settings, "settings");
     double[] x = CueInput.toDouble(samples, sampleRate, "pitch analysis");
-    return track(x, sampleRate, settings);
+    return analyze(x, sampleRate, settings);
   }
 
-  static Pitch track(double[] x, int sampleRate, PitchSettings s) {
+  static Pitch analyze(double[] x, int sampleRate, PitchSettings s) {
     double duration = (double) x.length / sampleRate;
     double ceiling = Math.min(s.pitchCeilingHz(), 0.5 * sampleRate);
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate,

@@ -61,10 +61,10 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
   public static PointProcess fromSoundAndPitch(float[] samples, int sampleRate, Pitch pitch) {
     Objects.requireNonNull(pitch, "pitch");
     double[] x = CueInput.toDouble(samples, sampleRate, "point process (cc)");
-    return fromSoundAndPitch(x, sampleRate, pitch);
+    return analyze(x, sampleRate, pitch);
   }
 
-  static PointProcess fromSoundAndPitch(double[] x, int sampleRate, Pitch pitch) {
+  static PointProcess analyze(double[] x, int sampleRate, Pitch pitch) {
     return new Builder(x, sampleRate, pitch).run();
   }
 
