@@ -312,34 +312,67 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
       int ileft2min = lowIndex(tmin2 - half);
       int ileft2max = highIndex(tmax2 - half);
       peakOut = 0.0;
+      int bestIleft2 = Integer.MIN_VALUE;
+      boolean inside = ileft1 >= 1 && iright1 <= nx && ileft2min >= 1
+          && ileft2max + (iright1 - ileft1) <= nx;
+      double norm1 = 0.0;
+      if (inside) {
+        for (int i1 = ileft1; i1 <= iright1; i1++) {
+          norm1 += x[i1 - 1] * x[i1 - 1];
+        }
+      }
+      double norm2 = 0.0;
       for (int ileft2 = ileft2min; ileft2 <= ileft2max; ileft2++) {
-        double norm1 = 0;
-        double norm2 = 0;
-        double product = 0;
-        double localPeak = 0;
-        int lo = Math.max(Math.max(1, ileft1), 1 - (ileft2 - ileft1));
-        int hi = Math.min(Math.min(nx, iright1), nx - (ileft2 - ileft1));
         int shift = ileft2 - ileft1;
-        for (int i1 = lo; i1 <= hi; i1++) {
-          double a1 = x[i1 - 1];
-          double a2 = x[i1 + shift - 1];
-          norm1 += a1 * a1;
-          norm2 += a2 * a2;
-          product += a1 * a2;
-          double abs2 = Math.abs(a2);
-          if (abs2 > localPeak) {
-            localPeak = abs2;
+        double product = 0.0;
+        double n1;
+        double n2;
+        if (inside) {
+          // Whole windows lie inside the signal: norm1 is fixed, norm2 slides.
+          if (ileft2 == ileft2min) {
+            for (int i1 = ileft1; i1 <= iright1; i1++) {
+              norm2 += x[i1 + shift - 1] * x[i1 + shift - 1];
+            }
+          } else {
+            double out = x[ileft2 - 2];
+            double in = x[iright1 + shift - 1];
+            norm2 += in * in - out * out;
+          }
+          for (int i1 = ileft1; i1 <= iright1; i1++) {
+            product += x[i1 - 1] * x[i1 + shift - 1];
+          }
+          n1 = norm1;
+          n2 = norm2;
+        } else {
+          n1 = 0.0;
+          n2 = 0.0;
+          int lo = Math.max(Math.max(1, ileft1), 1 - shift);
+          int hi = Math.min(Math.min(nx, iright1), nx - shift);
+          for (int i1 = lo; i1 <= hi; i1++) {
+            double a1 = x[i1 - 1];
+            double a2 = x[i1 + shift - 1];
+            n1 += a1 * a1;
+            n2 += a2 * a2;
+            product += a1 * a2;
           }
         }
         r1 = r2;
         r2 = r3;
-        r3 = norm1 == 0.0 || norm2 == 0.0 ? 0.0 : product / Math.sqrt(norm1 * norm2);
+        r3 = n1 == 0.0 || n2 <= 0.0 ? 0.0 : product / Math.sqrt(n1 * n2);
         if (r2 > maximumCorrelation && r2 >= r1 && r2 >= r3) {
           r1Best = r1;
           maximumCorrelation = r2;
           r3Best = r3;
           ir = ileft2 - 1;
-          peakOut = localPeak;
+          bestIleft2 = ileft2; // Praat records the peak of the window just computed (r3's)
+        }
+      }
+      if (bestIleft2 != Integer.MIN_VALUE) {
+        int shift = bestIleft2 - ileft1;
+        int lo = Math.max(Math.max(1, ileft1), 1 - shift);
+        int hi = Math.min(Math.min(nx, iright1), nx - shift);
+        for (int i1 = lo; i1 <= hi; i1++) {
+          peakOut = Math.max(peakOut, Math.abs(x[i1 + shift - 1]));
         }
       }
       if (maximumCorrelation > -1.0) {
