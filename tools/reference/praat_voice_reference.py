@@ -6,6 +6,7 @@ Runs praat_voice.praat (Praat 6.3.07, /usr/bin/praat) over every EmoDB clip in
 ser-audio/src/test/resources/fixtures/praat-voice/:
   scalars.csv   one row per clip: jitter (local), shimmer (local), mean HNR (cc), frame counts
   contours.csv  one row per clip: Praat's F0 contour (To Pitch: 0.01, 75, 600), 0 = unvoiced
+  contours_accurate.csv  every 10th clip: "very accurate" To Pitch (ac) contour (Gaussian window)
 
 Usage: /usr/bin/python3 tools/reference/praat_voice_reference.py [DATA_DIR]
 (DATA_DIR defaults to <repo>/../shared/data).  Praat writes "--undefined--" where a measure is
@@ -26,9 +27,10 @@ def main():
     os.makedirs(out, exist_ok=True)
     scalars = os.path.join(out, "scalars.csv")
     contours = os.path.join(out, "contours.csv")
+    accurate = os.path.join(out, "contours_accurate.csv")
     version = subprocess.run(["praat", "--version"], capture_output=True, text=True).stdout.strip()
     subprocess.run(["praat", "--run", os.path.join(HERE, "praat_voice.praat"), wav_dir, scalars,
-                    contours], check=True)
+                    contours, accurate], check=True)
     with open(scalars) as f:
         rows = sum(1 for _ in f) - 1
     print(f"{version}: wrote {rows} clips to {out}")

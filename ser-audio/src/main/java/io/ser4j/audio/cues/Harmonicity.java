@@ -18,10 +18,12 @@ import java.util.Objects;
  * interpolated heights are kept, which changes the result only when a weaker-looking peak would
  * have overtaken them after sinc refinement.
  *
+ * <p>Immutable and thread-safe; {@link #track} allocates its own buffers. Like {@link Pitch}, the
+ * analysis runs on the sample grid, so values differ slightly between sample rates.
+ *
  * @param timeStepSeconds hop between frames
  * @param firstFrameTimeSeconds centre of frame 0
  * @param hnrDb HNR per frame in dB, {@link #UNVOICED_DB} for unvoiced frames
- *     <p>Immutable and thread-safe.
  */
 public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, double[] hnrDb) {
   /** Value of unvoiced frames, as in Praat. */

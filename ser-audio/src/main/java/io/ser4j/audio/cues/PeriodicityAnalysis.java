@@ -18,8 +18,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * the first window with the following span is computed by FFT as well, normalised by the running
  * energies of both windows.
  *
- * <p>Sample {@code k} (0-based) sits at time {@code (k + 0.5) / sampleRate}, as in Praat. Instances
- * hold reusable buffers and are therefore <em>not</em> thread-safe; create one per thread.
+ * <p>Sample {@code k} (0-based) sits at time {@code (k + 0.5) / sampleRate}, as in Praat. Stateless:
+ * every call allocates its own buffers, so concurrent calls are safe.
  */
 final class PeriodicityAnalysis {
   /** Sinc depth used for the first strength estimate of a candidate. */
@@ -64,7 +64,8 @@ final class PeriodicityAnalysis {
    * @param periodsPerWindow window length in periods of the floor (3 for ac, 1 for harmonicity)
    * @param maxCandidatesRequested maximum number of candidates (raised to ceiling/floor as Praat does)
    * @param crossCorrelation {@code true} for the cc method, {@code false} for Hanning ac
-   * @param accurate refine peaks with the deep (700) sinc instead of 70
+   * @param accurate for ac: Praat's "very accurate" variant (Gaussian window of twice the periods,
+   *     700-point sinc refinement); for cc: 700- instead of 70-point sinc refinement
    * @param voicingThreshold candidates need {@code r > voicingThreshold / 2}
    * @param octaveCost favours high candidates when the candidate list is full
    * @param ceiling the pitch ceiling in Hz (already clipped to Nyquist)
@@ -82,7 +83,11 @@ final class PeriodicityAnalysis {
       maxCandidates = (int) Math.floor(ceiling / minimumPitch);
     }
     final int refineDepth = accurate ? SINC_DEPTH_ACCURATE : SINC_DEPTH_NORMAL;
-    final double interpolationDepth = crossCorrelation ? 1.0 : 0.5;
+    final boolean gaussian = accurate && !crossCorrelation;
+    if (gaussian) {
+      periodsPerWindow *= 2; // the Gaussian window is twice as long
+    }
+    final double interpolationDepth = crossCorrelation ? 1.0 : gaussian ? 0.25 : 0.5;
     final double duration = dx * nx;
     if (nx == 0 || minimumPitch < periodsPerWindow / duration) {
       return null;
@@ -149,8 +154,18 @@ final class PeriodicityAnalysis {
         n *= 2;
       }
       nfft = n;
-      for (int i = 0; i < nsampWindow; i++) {
-        window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
+      if (gaussian) {
+        double mid = 0.5 * (nsampWindow + 1);
+        double edge = Math.exp(-12.0);
+        double len2 = (double) (nsampWindow + 1) * (nsampWindow + 1);
+        for (int i = 0; i < nsampWindow; i++) {
+          double d = i + 1 - mid;
+          window[i] = (Math.exp(-48.0 * d * d / len2) - edge) / (1.0 - edge);
+        }
+      } else {
+        for (int i = 0; i < nsampWindow; i++) {
+          window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
+        }
       }
     }
     final DoubleFFT_1D fft = new DoubleFFT_1D(nfft);

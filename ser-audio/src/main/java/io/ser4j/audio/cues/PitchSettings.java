@@ -10,7 +10,8 @@ import io.ser4j.core.SerException;
  * @param pitchCeilingHz highest F0 considered (clipped to Nyquist)
  * @param periodsPerWindow window length in periods of the floor (3 for the Hanning ac method)
  * @param maxCandidates maximum number of candidates per frame (raised to ceiling/floor if smaller)
- * @param veryAccurate refine peaks with a 700-sample instead of a 70-sample sinc
+ * @param veryAccurate Praat's "very accurate": a Gaussian window twice as long (6 periods of the
+ *     floor) and 700- instead of 70-point sinc refinement
  * @param silenceThreshold frames whose local peak is below this fraction of the global peak lean
  *     towards unvoiced
  * @param voicingThreshold correlation strength a frame needs to count as voiced

@@ -14,10 +14,11 @@ import java.util.Objects;
  * correlation exceeds 0.3 and the local peak 1% of the global peak; a final mark beyond the
  * interval needs correlation 0.7 and 2.33% of the global peak.
  *
+ * <p>Immutable and thread-safe; {@link #fromSoundAndPitch} keeps its state per call.
+ *
  * @param startSeconds start of the time domain (0)
  * @param endSeconds end of the time domain (signal duration)
  * @param timesSeconds pulse times in increasing order
- *     <p>Immutable and thread-safe.
  */
 public record PointProcess(double startSeconds, double endSeconds, double[] timesSeconds) {
   private static final double MIN_CORRELATION = 0.3;

@@ -16,9 +16,26 @@ class PraatPitchParityTest {
 
   @Test
   void matchesPraatOnEmoDb() throws Exception {
-    var dir = PraatVoiceFixtures.emodbWavDir();
     var contours = PraatVoiceFixtures.contours();
     assertThat(contours).hasSize(408);
+    compare("default", contours, PitchSettings.PRAAT_DEFAULT);
+  }
+
+  /** Every 10th clip with "very accurate" on (Gaussian window, 6 periods). */
+  @Test
+  void matchesPraatVeryAccurateOnEmoDbSubset() throws Exception {
+    var contours = PraatVoiceFixtures.contours("contours_accurate.csv");
+    assertThat(contours).hasSize(41);
+    PitchSettings d = PitchSettings.PRAAT_DEFAULT;
+    PitchSettings accurate = new PitchSettings(d.timeStepSeconds(), d.pitchFloorHz(),
+        d.pitchCeilingHz(), d.periodsPerWindow(), d.maxCandidates(), true, d.silenceThreshold(),
+        d.voicingThreshold(), d.octaveCost(), d.octaveJumpCost(), d.voicedUnvoicedCost());
+    compare("very accurate", contours, accurate);
+  }
+
+  private static void compare(String name, List<PraatVoiceFixtures.Contour> contours,
+      PitchSettings settings) throws Exception {
+    var dir = PraatVoiceFixtures.emodbWavDir();
     long frames = 0;
     long agree = 0;
     long bothVoiced = 0;
@@ -28,7 +45,8 @@ class PraatPitchParityTest {
     List<Double> cents = new ArrayList<>();
     for (var ref : contours) {
       var clip = PraatVoiceFixtures.readPcm16(dir.resolve(ref.file()));
-      Pitch p = Pitch.track(clip.samples(), clip.sampleRate(), PitchSettings.PRAAT_DEFAULT);
+      Pitch p = Pitch.track(clip.samples(), clip.sampleRate(), settings);
+      assertThat(p.size()).as(ref.file() + " frames").isEqualTo(ref.f0().length);
       for (int i = 0; i < ref.f0().length; i++) {
         double t = ref.t1() + i * ref.dt();
         int j = (int) Math.round((t - p.firstFrameTimeSeconds()) / p.timeStepSeconds());
@@ -58,9 +76,9 @@ class PraatPitchParityTest {
     double medianCents = cents.get(cents.size() / 2);
     double p95Cents = cents.get((int) (cents.size() * 0.95));
     System.out.printf(
-        "pitch parity: frames=%d voicing agreement=%.4f (praat voiced %d, java voiced %d), "
+        "pitch parity (%s): frames=%d voicing agreement=%.4f (praat voiced %d, java voiced %d), "
             + "gross errors=%.4f of %d, median fine error=%.3f cents, p95=%.2f cents%n",
-        frames, voicingAgreement, praatVoiced, javaVoiced, grossRate, bothVoiced, medianCents,
+        name, frames, voicingAgreement, praatVoiced, javaVoiced, grossRate, bothVoiced, medianCents,
         p95Cents);
     assertThat(voicingAgreement).isGreaterThanOrEqualTo(0.90);
     assertThat(grossRate).isLessThanOrEqualTo(0.05);

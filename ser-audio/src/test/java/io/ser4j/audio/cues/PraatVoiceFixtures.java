@@ -48,8 +48,12 @@ final class PraatVoiceFixtures {
   }
 
   static List<Contour> contours() throws IOException {
+    return contours("contours.csv");
+  }
+
+  static List<Contour> contours(String name) throws IOException {
     List<Contour> out = new ArrayList<>();
-    for (String[] f : rows("contours.csv")) {
+    for (String[] f : rows(name)) {
       String[] v = f[4].trim().split(" ");
       double[] f0 = new double[v.length];
       for (int i = 0; i < v.length; i++) {
