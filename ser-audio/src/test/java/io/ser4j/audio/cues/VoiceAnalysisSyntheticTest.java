@@ -201,4 +201,25 @@ class VoiceAnalysisSyntheticTest {
     assertThatThrownBy(() -> VoiceQuality.jitterLocal(none, 0.02, 0.0001, 1.3))
         .isInstanceOf(SerException.class);
   }
+
+  @Test
+  void summaryStatisticsUseVoicedFramesOnly() {
+    // Frames at t = 0.0, 0.1, ..., 0.5; F0 100, 0, 200, 0, 400, 0 Hz.
+    Pitch p = new Pitch(0.1, 0.0, 0.6, 600, new double[] {100, 0, 200, 0, 400, 0},
+        new double[] {0.9, 0, 0.9, 0, 0.9, 0});
+    assertThat(p.voicedFraction()).isCloseTo(0.5, within(1e-12));
+    assertThat(p.meanHz()).isCloseTo(700.0 / 3, within(1e-9));
+    assertThat(p.medianHz()).isEqualTo(200.0);
+    assertThat(p.minHz()).isEqualTo(100.0);
+    assertThat(p.maxHz()).isEqualTo(400.0);
+    // Semitones 12*log2(f): 0, 12, 24 above 100 Hz -> sample SD 12, slope 24 st / 0.4 s.
+    assertThat(p.sdSemitones()).isCloseTo(12.0, within(1e-9));
+    assertThat(p.slopeSemitonesPerSecond()).isCloseTo(60.0, within(1e-9));
+    assertThat(p.valueAt(0.04)).isEqualTo(100.0); // neighbour unvoiced: nearest value
+    assertThat(p.valueAt(0.1)).isNaN(); // nearest frame unvoiced
+    assertThat(p.toContour().f0Hz()).containsExactly(100, 0, 200, 0, 400, 0);
+    double[] f0 = p.f0Hz();
+    f0[0] = -1;
+    assertThat(p.f0At(0)).as("defensive copy").isEqualTo(100.0);
+  }
 }
