@@ -58,7 +58,7 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
    *
    * @param samples mono samples
    * @param sampleRate samples per second
-   * @param timeStepSeconds hop (> 0)
+   * @param timeStepSeconds hop (>= {@link PitchSettings#MIN_TIME_STEP_SECONDS})
    * @param minimumPitchHz floor (> 0)
    * @param silenceThreshold fraction of the global peak below which frames tend to unvoiced (>= 0)
    * @param periodsPerWindow window length in periods of the floor (> 0)
@@ -68,11 +68,12 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
    */
   public static Harmonicity track(float[] samples, int sampleRate, double timeStepSeconds,
       double minimumPitchHz, double silenceThreshold, double periodsPerWindow) {
-    if (!(timeStepSeconds > 0) || !(minimumPitchHz > 0) || !(silenceThreshold >= 0)
+    if (!(timeStepSeconds >= PitchSettings.MIN_TIME_STEP_SECONDS) || !(minimumPitchHz > 0) || !(silenceThreshold >= 0)
         || !(periodsPerWindow > 0) || !Double.isFinite(timeStepSeconds + minimumPitchHz
             + silenceThreshold + periodsPerWindow)) {
-      throw new SerException("harmonicity analysis", "time step, minimum pitch and periods per "
-          + "window must be positive and finite, silence threshold >= 0");
+      throw new SerException("harmonicity analysis", "time step must be >= "
+          + PitchSettings.MIN_TIME_STEP_SECONDS + " s, minimum pitch and periods per window "
+          + "positive and finite, silence threshold >= 0");
     }
     double[] x = CueInput.toDouble(samples, sampleRate, "harmonicity analysis");
     return analyze(x, sampleRate, timeStepSeconds, minimumPitchHz, silenceThreshold,

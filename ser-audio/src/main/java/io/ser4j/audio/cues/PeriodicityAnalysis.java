@@ -329,8 +329,14 @@ final class PeriodicityAnalysis {
       }
       out.count[iframe] = n;
 
-      // Second pass: refine every candidate by maximising the sinc interpolant.
+      // Second pass: refine every candidate by maximising the sinc interpolant. Candidates whose
+      // refined lag (within one sample of the integer maximum) must stay shorter than the ceiling
+      // period are unvoiced whatever their strength, so they are left as they are.
+      final double ceilingLag = sampleRate / ceiling;
       for (int k = 1; k < n; k++) {
+        if (imax[k] + 1 < ceilingLag) {
+          continue;
+        }
         int depth = freq[k] > 0.3 / dx ? SINC_DEPTH_ACCURATE : refineDepth;
         double ymid = PeakInterpolation.improveMaximum(r, rLength, imax[k] + rCenter, depth, position);
         double xmid = position[0] - rCenter;

@@ -32,6 +32,9 @@ public record PitchSettings(
     double octaveJumpCost,
     double voicedUnvoicedCost) {
 
+  /** Smallest accepted time step (s); finer hops would only multiply identical frames. */
+  public static final double MIN_TIME_STEP_SECONDS = 1e-4;
+
   /** Praat's "To Pitch: 0.01, 75, 600" (ac, 15 candidates, 0.03/0.45/0.01/0.35/0.14). */
   public static final PitchSettings PRAAT_DEFAULT =
       new PitchSettings(0.01, 75.0, 600.0, 3.0, 15, false, 0.03, 0.45, 0.01, 0.35, 0.14);
@@ -42,7 +45,8 @@ public record PitchSettings(
    * @throws SerException naming the offending parameter
    */
   public PitchSettings {
-    check(timeStepSeconds > 0 && Double.isFinite(timeStepSeconds), "timeStepSeconds must be > 0");
+    check(timeStepSeconds >= MIN_TIME_STEP_SECONDS && Double.isFinite(timeStepSeconds),
+        "timeStepSeconds must be >= " + MIN_TIME_STEP_SECONDS);
     check(pitchFloorHz > 0 && Double.isFinite(pitchFloorHz), "pitchFloorHz must be > 0");
     check(pitchCeilingHz > pitchFloorHz && Double.isFinite(pitchCeilingHz),
         "pitchCeilingHz must exceed pitchFloorHz");

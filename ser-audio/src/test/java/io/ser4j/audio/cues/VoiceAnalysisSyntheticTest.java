@@ -197,6 +197,8 @@ class VoiceAnalysisSyntheticTest {
         .isInstanceOf(AudioFormatException.class).hasMessageContaining("sample rate");
     assertThatThrownBy(() -> PitchSettings.withRange(600, 75))
         .isInstanceOf(SerException.class).hasMessageContaining("pitchCeilingHz");
+    assertThatThrownBy(() -> Harmonicity.track(new float[100], SR, 1e-9, 75, 0.1, 1))
+        .isInstanceOf(SerException.class).hasMessageContaining("time step");
     PointProcess none = new PointProcess(0, 1, new double[0]);
     assertThatThrownBy(() -> VoiceQuality.jitterLocal(none, 0.02, 0.0001, 1.3))
         .isInstanceOf(SerException.class);
