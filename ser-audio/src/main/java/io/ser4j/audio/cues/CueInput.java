@@ -1,0 +1,32 @@
+package io.ser4j.audio.cues;
+
+import io.ser4j.core.AudioFormatException;
+
+/** Validation and conversion of the sample arrays handed to the voice analyses. Stateless. */
+final class CueInput {
+  private CueInput() {}
+
+  /**
+   * Checks the arguments and widens the samples to double.
+   *
+   * @throws AudioFormatException when {@code samples} is null, the rate is not positive, or a
+   *     sample is NaN or infinite
+   */
+  static double[] toDouble(float[] samples, int sampleRate, String analysis) {
+    if (samples == null) {
+      throw new AudioFormatException(analysis, "samples are null");
+    }
+    if (sampleRate <= 0) {
+      throw new AudioFormatException(analysis, "sample rate must be positive, got " + sampleRate);
+    }
+    double[] x = new double[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      float v = samples[i];
+      if (!Float.isFinite(v)) {
+        throw new AudioFormatException(analysis, "sample " + i + " is not finite (" + v + ")");
+      }
+      x[i] = v;
+    }
+    return x;
+  }
+}
