@@ -53,7 +53,13 @@ public final class SerCli {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SerCli());
     cli.setExecutionExceptionHandler(SerCli::handle);
-    cli.setExitCodeExceptionMapper(t -> t instanceof SerException ? EXIT_BAD_INPUT : EXIT_ERROR);
+    cli.setExitCodeExceptionMapper(
+        t -> {
+          if (t instanceof CommandLine.ParameterException) {
+            return EXIT_USAGE;
+          }
+          return t instanceof SerException ? EXIT_BAD_INPUT : EXIT_ERROR;
+        });
     return cli;
   }
 
