@@ -135,9 +135,10 @@ class ReportWriterTest {
     List<EvaluationItem> items = cremaItems(true);
     ReportWriter w = ReportWriter.defaults().plotSize(400, 300);
     w.write(Evaluation.of(items.subList(0, 200)), dir);
-    w.write(Evaluation.of(items), dir);
+    w.write(Evaluation.of(items).report().withProvenance("run", "second"), dir);
     JsonNode json = MAPPER.readTree(dir.resolve("metrics.json").toFile());
     assertThat(json.get("n").asInt()).isEqualTo(items.size());
+    assertThat(json.get("provenance").get("run").asText()).isEqualTo("second");
     BufferedImage img = ImageIO.read(dir.resolve("confusion.png").toFile());
     assertThat(img.getWidth()).isEqualTo(400);
     assertThat(img.getHeight()).isEqualTo(300);
