@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -42,9 +43,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ser metrics}: scores predictions against annotations (GUIDE §7). Reads a JSONL item
- * file, builds one {@link Evaluation} and prints one JSON object ({@code --json}) or Markdown
- * tables; {@code --out DIR} also writes a report directory ({@link ReportWriter}).
+ * {@code ser metrics}: scores predictions against annotations (GUIDE §7). Reads a JSONL item file,
+ * builds one {@link Evaluation} and prints one JSON object ({@code --json}) or Markdown tables;
+ * {@code --out DIR} also writes a report directory ({@link ReportWriter}).
  *
  * <p>Input lines: {@code {"id", "prediction", "annotations": [labels...]}}, optional {@code
  * "majority"}, {@code "distribution": {label: p}} and {@code "speaker"}; blank lines are skipped,
@@ -77,8 +78,10 @@ import picocli.CommandLine.Spec;
 final class MetricsCommand implements Callable<Integer> {
   /** Most bootstrap replicates accepted (keeps a typo from running for hours). */
   static final int MAX_REPLICATES = 100_000;
+
   /** How far from 1 a distribution's probabilities may sum (rounded JSON); it is renormalised. */
   static final double DISTRIBUTION_SUM_TOLERANCE = 1e-3;
+
   /** Sums within this of 1 are taken as they are (LabelDistribution's own tolerance). */
   private static final double EXACT_SUM_TOLERANCE = 1e-6;
 
@@ -100,36 +103,41 @@ final class MetricsCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap",
       paramLabel = "N",
-      description = "Add 95%% percentile bootstrap intervals (ci95) from N replicates (1.."
-          + MAX_REPLICATES + ").")
+      description =
+          "Add 95%% percentile bootstrap intervals (ci95) from N replicates (1.."
+              + MAX_REPLICATES
+              + ").")
   Integer bootstrap;
 
   @Option(
       names = "--seed",
       paramLabel = "S",
       defaultValue = "42",
-      description = "Seed of the bootstrap (default: ${DEFAULT-VALUE}); the same seed gives the"
-          + " same intervals.")
+      description =
+          "Seed of the bootstrap (default: ${DEFAULT-VALUE}); the same seed gives the"
+              + " same intervals.")
   long seed;
 
   @Option(
       names = "--by-speaker",
-      description = "Resample within speakers (items need \"speaker\"; those without form one"
-          + " group).")
+      description =
+          "Resample within speakers (items need \"speaker\"; those without form one" + " group).")
   boolean bySpeaker;
 
   @Option(
       names = "--labels",
       paramLabel = "a,b,...",
-      description = "The label set, in this order (default: the union of the labels in the"
-          + " input, sorted). A label outside it is bad input.")
+      description =
+          "The label set, in this order (default: the union of the labels in the"
+              + " input, sorted). A label outside it is bad input.")
   String labels;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Also write metrics.json, report.md, confusion.png and reliability.png"
-          + " (when there are distributions) into DIR.")
+      description =
+          "Also write metrics.json, report.md, confusion.png and reliability.png"
+              + " (when there are distributions) into DIR.")
   Path out;
 
   /** One parsed item and where it came from. */
@@ -167,8 +175,14 @@ final class MetricsCommand implements Callable<Integer> {
       stdout.println(JsonWriter.compact(report.toJsonMap()));
     } else {
       stdout.println(
-          input + ": " + ev.n() + " items, " + ev.nNoMajority() + " without a majority label, "
-              + ev.nWithDistribution() + " with a distribution");
+          input
+              + ": "
+              + ev.n()
+              + " items, "
+              + ev.nNoMajority()
+              + " without a majority label, "
+              + ev.nWithDistribution()
+              + " with a distribution");
       stdout.println();
       stdout.print(report.toMarkdown());
     }
@@ -191,7 +205,8 @@ final class MetricsCommand implements Callable<Integer> {
     try {
       return LabelSet.parse(labels);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--labels " + labels + ": " + e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(), "--labels " + labels + ": " + e.getMessage());
     }
   }
 
@@ -232,7 +247,10 @@ final class MetricsCommand implements Callable<Integer> {
         Long earlier = firstLine.putIfAbsent(item.id(), number);
         if (earlier != null) {
           throw ManifestException.at(
-              name, number, "id", "duplicate id '" + item.id() + "' (first on line " + earlier + ")");
+              name,
+              number,
+              "id",
+              "duplicate id '" + item.id() + "' (first on line " + earlier + ")");
         }
         lines.add(new Line(item, number));
       }
@@ -255,13 +273,18 @@ final class MetricsCommand implements Callable<Integer> {
     } catch (JsonProcessingException e) {
       int col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
       String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-      throw ManifestException.at(file, line, col > 0 ? Integer.toString(col) : null,
-          "not valid JSON: " + msg);
+      throw ManifestException.at(
+          file, line, col > 0 ? Integer.toString(col) : null, "not valid JSON: " + msg);
     }
     if (node == null || !node.isObject()) {
-      throw ManifestException.at(file, line, null,
+      throw ManifestException.at(
+          file,
+          line,
+          null,
           "expected a JSON object {\"id\", \"prediction\", \"annotations\"}, got "
-              + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+              + (node == null
+                  ? "nothing"
+                  : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
     }
     String id = text(node, "id", true, file, line);
     Label prediction = label(node, "prediction", true, file, line);
@@ -270,13 +293,16 @@ final class MetricsCommand implements Callable<Integer> {
       throw ManifestException.at(file, line, "annotations", "missing (a list of annotator labels)");
     }
     if (!ann.isArray() || ann.isEmpty()) {
-      throw ManifestException.at(file, line, "annotations",
-          "must be a non-empty list of labels, got " + brief(ann));
+      throw ManifestException.at(
+          file, line, "annotations", "must be a non-empty list of labels, got " + brief(ann));
     }
     List<Label> annotations = new ArrayList<>(ann.size());
     for (JsonNode a : ann) {
       if (!a.isTextual() || a.asText().isBlank()) {
-        throw ManifestException.at(file, line, "annotations",
+        throw ManifestException.at(
+            file,
+            line,
+            "annotations",
             "every annotation must be a non-blank label string, got " + brief(a));
       }
       annotations.add(Label.of(a.asText()));
@@ -299,7 +325,10 @@ final class MetricsCommand implements Callable<Integer> {
 
   private static LabelDistribution distribution(JsonNode dist, String file, long line) {
     if (!dist.isObject() || dist.isEmpty()) {
-      throw ManifestException.at(file, line, "distribution",
+      throw ManifestException.at(
+          file,
+          line,
+          "distribution",
           "must be a non-empty object {label: probability}, got " + brief(dist));
     }
     List<Label> names = new ArrayList<>(dist.size());
@@ -313,12 +342,18 @@ final class MetricsCommand implements Callable<Integer> {
       }
       JsonNode v = e.getValue();
       if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
-        throw ManifestException.at(file, line, "distribution",
+        throw ManifestException.at(
+            file,
+            line,
+            "distribution",
             "the probability of '" + e.getKey() + "' must be a number >= 0, got " + brief(v));
       }
       Label l = Label.of(e.getKey());
       if (names.contains(l)) {
-        throw ManifestException.at(file, line, "distribution",
+        throw ManifestException.at(
+            file,
+            line,
+            "distribution",
             "label '" + l + "' appears twice (labels are compared trimmed and in lower case)");
       }
       names.add(l);
@@ -326,7 +361,10 @@ final class MetricsCommand implements Callable<Integer> {
       sum += p[k];
     }
     if (Math.abs(sum - 1) > DISTRIBUTION_SUM_TOLERANCE) {
-      throw ManifestException.at(file, line, "distribution",
+      throw ManifestException.at(
+          file,
+          line,
+          "distribution",
           "probabilities sum to " + sum + ", not 1 (tolerance " + DISTRIBUTION_SUM_TOLERANCE + ")");
     }
     // exact when the sum is 1 to LabelDistribution's tolerance: renormalising would move values
@@ -360,7 +398,8 @@ final class MetricsCommand implements Callable<Integer> {
       return null;
     }
     if (!v.isTextual() || v.asText().isBlank()) {
-      throw ManifestException.at(file, line, key, "must be a non-blank label string, got " + brief(v));
+      throw ManifestException.at(
+          file, line, key, "must be a non-blank label string, got " + brief(v));
     }
     return Label.of(v.asText());
   }
@@ -383,8 +422,8 @@ final class MetricsCommand implements Callable<Integer> {
   }
 
   /**
-   * Checks every label against the label set, so the error names the line rather than only the
-   * item id.
+   * Checks every label against the label set, so the error names the line rather than only the item
+   * id.
    *
    * @throws UnknownLabelException naming file:line (column key) and the label
    */
@@ -406,7 +445,11 @@ final class MetricsCommand implements Callable<Integer> {
           if (d.probability(dl) > 0 && !set.contains(dl)) {
             throw new UnknownLabelException(
                 name + ":" + l.number() + " (column distribution)",
-                "label '" + dl + "' has probability " + d.probability(dl) + " but is not in "
+                "label '"
+                    + dl
+                    + "' has probability "
+                    + d.probability(dl)
+                    + " but is not in "
                     + where);
           }
         }
@@ -414,7 +457,8 @@ final class MetricsCommand implements Callable<Integer> {
     }
   }
 
-  private static void check(LabelSet set, Label l, String file, long line, String key, String where) {
+  private static void check(
+      LabelSet set, Label l, String file, long line, String key, String where) {
     if (!set.contains(l)) {
       throw new UnknownLabelException(
           file + ":" + line + " (column " + key + ")", "label '" + l + "' is not in " + where);

@@ -39,9 +39,18 @@ class MetricsCommandTest {
 
   /** GUIDE §7: keys `ser metrics --json` must print. */
   static final List<String> KEYS =
-      List.of("n", "n_no_majority", "labels", "accuracy_majority", "macro_f1_majority",
-          "macro_f1_annotator_aware", "per_class", "confusion_matrix", "fleiss_kappa",
+      List.of(
+          "n",
+          "n_no_majority",
+          "labels",
+          "accuracy_majority",
+          "macro_f1_majority",
+          "macro_f1_annotator_aware",
+          "per_class",
+          "confusion_matrix",
+          "fleiss_kappa",
           "krippendorff_alpha");
+
   /** GUIDE §7: extra keys with distributions. */
   static final List<String> SOFT_KEYS =
       List.of("all_inclusive_macro_f1", "soft_accuracy", "soft_micro_f1", "js_similarity", "ece");
@@ -131,8 +140,10 @@ class MetricsCommandTest {
     withDist = Files.writeString(tmp.resolve("crema_dist.jsonl"), a);
     noDist = Files.writeString(tmp.resolve("crema_votes.jsonl"), b);
     String[] firstLines = b.toString().split("\n");
-    small = Files.writeString(tmp.resolve("small.jsonl"),
-        String.join("\n", List.of(firstLines).subList(0, 1500)) + "\n");
+    small =
+        Files.writeString(
+            tmp.resolve("small.jsonl"),
+            String.join("\n", List.of(firstLines).subList(0, 1500)) + "\n");
     itemsSmall = itemsNoDist.subList(0, 1500);
   }
 
@@ -191,8 +202,8 @@ class MetricsCommandTest {
 
   @Test
   void bootstrapIntervalsMatchTheLibraryAndContainTheEstimate() throws IOException {
-    Run r = run("metrics", "--input", small.toString(), "--json", "--bootstrap", "300",
-        "--seed", "11");
+    Run r =
+        run("metrics", "--input", small.toString(), "--json", "--bootstrap", "300", "--seed", "11");
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode j = r.json();
     JsonNode ci = j.get("ci95");
@@ -200,8 +211,13 @@ class MetricsCommandTest {
     Evaluation ev = Evaluation.of(itemsSmall);
     Map<Metric, ConfidenceInterval> expected =
         Bootstrap.withReplicates(300).seed(11).confidenceIntervals(ev, List.of(Metric.values()));
-    for (Metric m : List.of(Metric.ACCURACY_MAJORITY, Metric.MACRO_F1_MAJORITY,
-        Metric.MACRO_F1_ANNOTATOR_AWARE, Metric.FLEISS_KAPPA, Metric.KRIPPENDORFF_ALPHA)) {
+    for (Metric m :
+        List.of(
+            Metric.ACCURACY_MAJORITY,
+            Metric.MACRO_F1_MAJORITY,
+            Metric.MACRO_F1_ANNOTATOR_AWARE,
+            Metric.FLEISS_KAPPA,
+            Metric.KRIPPENDORFF_ALPHA)) {
       JsonNode pair = ci.get(m.key());
       assertThat(pair).as("ci95." + m.key()).hasSize(2);
       double lo = pair.get(0).asDouble();
@@ -217,51 +233,74 @@ class MetricsCommandTest {
 
   @Test
   void theSameSeedGivesTheSameOutputAndAnotherSeedOtherIntervals() {
-    Run a = run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed", "5");
-    Run b = run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed", "5");
-    Run c = run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed", "6");
+    Run a =
+        run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed", "5");
+    Run b =
+        run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed", "5");
+    Run c =
+        run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed", "6");
     assertThat(a.exit()).as(a.err()).isZero();
     assertThat(b.out()).isEqualTo(a.out());
     assertThat(c.out()).isNotEqualTo(a.out());
-    Run s = run("metrics", "--input", small.toString(), "--json", "--bootstrap", "100", "--seed",
-        "5", "--by-speaker");
+    Run s =
+        run(
+            "metrics",
+            "--input",
+            small.toString(),
+            "--json",
+            "--bootstrap",
+            "100",
+            "--seed",
+            "5",
+            "--by-speaker");
     assertThat(s.exit()).as(s.err()).isZero();
     assertThat(s.out()).contains("\"stratified_by_speaker\":true").isNotEqualTo(a.out());
   }
 
   @Test
   void malformedLineIsBadInputNamingFileAndLine() throws IOException {
-    Path bad = Files.writeString(tmp.resolve("bad.jsonl"),
-        "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"]}\n"
-            + "\n"
-            + "{\"id\": \"b\", \"prediction\": \"fear\", \"annotations\": [\"fear\" \"anger\"]}\n");
+    Path bad =
+        Files.writeString(
+            tmp.resolve("bad.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"]}\n"
+                + "\n"
+                + "{\"id\": \"b\", \"prediction\": \"fear\", \"annotations\": [\"fear\""
+                + " \"anger\"]}\n");
     Run r = run("metrics", "--input", bad.toString(), "--json");
     assertThat(r.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).contains(bad + ":3 (column ").contains("not valid JSON");
 
-    Path missing = Files.writeString(tmp.resolve("missing.jsonl"),
-        "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"]}\n"
-            + "{\"id\": \"b\", \"annotations\": [\"fear\"]}\n");
+    Path missing =
+        Files.writeString(
+            tmp.resolve("missing.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"]}\n"
+                + "{\"id\": \"b\", \"annotations\": [\"fear\"]}\n");
     Run m = run("metrics", "--input", missing.toString(), "--json");
     assertThat(m.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
     assertThat(m.err()).contains(missing + ":2 (column prediction): missing");
 
-    Path types = Files.writeString(tmp.resolve("types.jsonl"),
-        "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": []}\n");
+    Path types =
+        Files.writeString(
+            tmp.resolve("types.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": []}\n");
     assertThat(run("metrics", "--input", types.toString()).err())
         .contains(types + ":1 (column annotations)");
 
-    Path dup = Files.writeString(tmp.resolve("dup.jsonl"),
-        "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"]}\n"
-            + "{\"id\": \"a\", \"prediction\": \"fear\", \"annotations\": [\"fear\"]}\n");
+    Path dup =
+        Files.writeString(
+            tmp.resolve("dup.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"]}\n"
+                + "{\"id\": \"a\", \"prediction\": \"fear\", \"annotations\": [\"fear\"]}\n");
     assertThat(run("metrics", "--input", dup.toString()).err())
         .contains(dup + ":2 (column id)", "first on line 1");
 
-    Path sum = Files.writeString(tmp.resolve("sum.jsonl"),
-        "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"],"
-            + " \"distribution\": {\"anger\": 0.5, \"fear\": 0.2}}\n");
+    Path sum =
+        Files.writeString(
+            tmp.resolve("sum.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\"],"
+                + " \"distribution\": {\"anger\": 0.5, \"fear\": 0.2}}\n");
     Run d = run("metrics", "--input", sum.toString());
     assertThat(d.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
     assertThat(d.err()).contains(sum + ":1 (column distribution)", "sum to 0.7");
@@ -269,14 +308,17 @@ class MetricsCommandTest {
 
   @Test
   void unknownLabelWithLabelsIsBadInput() throws IOException {
-    Path f = Files.writeString(tmp.resolve("labels.jsonl"),
-        "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\", \"fear\"]}\n"
-            + "{\"id\": \"b\", \"prediction\": \"anger\", \"annotations\": [\"contempt\"]}\n");
+    Path f =
+        Files.writeString(
+            tmp.resolve("labels.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\", \"annotations\": [\"anger\", \"fear\"]}\n"
+                + "{\"id\": \"b\", \"prediction\": \"anger\", \"annotations\": [\"contempt\"]}\n");
     Run r = run("metrics", "--input", f.toString(), "--json", "--labels", "anger,fear");
     assertThat(r.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains(f + ":2 (column annotations)", "'contempt'", "--labels anger,fear");
+    assertThat(r.err())
+        .contains(f + ":2 (column annotations)", "'contempt'", "--labels anger,fear");
 
     Run ok = run("metrics", "--input", f.toString(), "--json", "--labels", "fear,anger,contempt");
     assertThat(ok.exit()).as(ok.err()).isZero();
@@ -308,7 +350,15 @@ class MetricsCommandTest {
   @Test
   void textOutputAndReportDirectory(@TempDir Path dir) throws IOException {
     Path out = dir.resolve("report");
-    Run r = run("metrics", "--input", withDist.toString(), "--bootstrap", "50", "--out", out.toString());
+    Run r =
+        run(
+            "metrics",
+            "--input",
+            withDist.toString(),
+            "--bootstrap",
+            "50",
+            "--out",
+            out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("7442 items", "| macro_f1_majority |", "95% CI", "| anger |");
     for (String f : List.of("metrics.json", "report.md", "confusion.png", "reliability.png")) {
@@ -316,7 +366,8 @@ class MetricsCommandTest {
     }
     assertThat(ImageIO.read(out.resolve("confusion.png").toFile()).getWidth()).isPositive();
     JsonNode j = MAPPER.readTree(out.resolve("metrics.json").toFile());
-    assertThat(j.get("macro_f1_majority").asDouble()).isEqualTo(Evaluation.of(itemsWithDist).macroF1());
+    assertThat(j.get("macro_f1_majority").asDouble())
+        .isEqualTo(Evaluation.of(itemsWithDist).macroF1());
     assertThat(j.get("ci95").has("macro_f1_majority")).isTrue();
     assertThat(r.err()).contains("wrote 4 report files");
 
@@ -324,7 +375,8 @@ class MetricsCommandTest {
     Run v = run("metrics", "--input", noDist.toString(), "--json", "--out", out2.toString());
     assertThat(v.exit()).as(v.err()).isZero();
     assertThat(out2.resolve("reliability.png")).doesNotExist();
-    assertThat(Files.readString(out2.resolve("report.md"))).contains("reliability.png was not written");
+    assertThat(Files.readString(out2.resolve("report.md")))
+        .contains("reliability.png was not written");
   }
 
   private static String writeUnchecked(Path p, String text) {

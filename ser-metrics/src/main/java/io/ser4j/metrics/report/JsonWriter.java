@@ -1,17 +1,22 @@
 package io.ser4j.metrics.report;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small JSON serialiser for the values {@link io.ser4j.metrics.MetricsReport#toJsonMap()}
  * produces: {@link Map} (keys rendered with {@code String.valueOf}), {@link List} and other {@link
- * Iterable}s, {@code double[]}/{@code long[]}/{@code int[]}, {@link Number}, {@link String},
- * {@link Boolean}, {@link Enum} (its name) and {@code null}. Non-finite numbers (NaN, ±∞) are
- * written as {@code null}, since JSON has no NaN. Doubles are written in Java's shortest
- * round-trip form, so parsing the text gives back the same {@code double}. Stateless and
- * thread-safe.
+ * Iterable}s, {@code double[]}/{@code long[]}/{@code int[]}, {@link Number}, {@link String}, {@link
+ * Boolean}, {@link Enum} (its name) and {@code null}. Non-finite numbers (NaN, ±∞) are written as
+ * {@code null}, since JSON has no NaN. Doubles are written in Java's shortest round-trip form, so
+ * parsing the text gives back the same {@code double}. Stateless and thread-safe.
  *
  * <pre>{@code
  * String line = JsonWriter.compact(report.toJsonMap());   // one line
@@ -64,14 +69,16 @@ public final class JsonWriter {
     } else if (v instanceof Iterable<?> it) {
       array(s, it.iterator(), depth);
     } else if (v instanceof double[] a) {
-      array(s, java.util.Arrays.stream(a).boxed().iterator(), depth);
+      array(s, Arrays.stream(a).boxed().iterator(), depth);
     } else if (v instanceof long[] a) {
-      array(s, java.util.Arrays.stream(a).boxed().iterator(), depth);
+      array(s, Arrays.stream(a).boxed().iterator(), depth);
     } else if (v instanceof int[] a) {
-      array(s, java.util.Arrays.stream(a).boxed().iterator(), depth);
+      array(s, Arrays.stream(a).boxed().iterator(), depth);
     } else {
       throw new IllegalArgumentException(
-          "cannot write a " + v.getClass().getName() + " as JSON (supported: Map, List, Number,"
+          "cannot write a "
+              + v.getClass().getName()
+              + " as JSON (supported: Map, List, Number,"
               + " String, Boolean, Enum, null, primitive arrays)");
     }
   }
@@ -82,10 +89,14 @@ public final class JsonWriter {
   }
 
   private static void integral(StringBuilder s, Number n) {
-    if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte
-        || n instanceof java.math.BigInteger || n instanceof java.math.BigDecimal
-        || n instanceof java.util.concurrent.atomic.AtomicInteger
-        || n instanceof java.util.concurrent.atomic.AtomicLong) {
+    if (n instanceof Long
+        || n instanceof Integer
+        || n instanceof Short
+        || n instanceof Byte
+        || n instanceof BigInteger
+        || n instanceof BigDecimal
+        || n instanceof AtomicInteger
+        || n instanceof AtomicLong) {
       s.append(n.toString());
     } else {
       number(s, n.doubleValue());
@@ -119,12 +130,16 @@ public final class JsonWriter {
       return;
     }
     // arrays of scalars stay on one line (confusion-matrix rows, CI pairs)
-    java.util.ArrayList<Object> items = new java.util.ArrayList<>();
+    ArrayList<Object> items = new ArrayList<>();
     boolean scalars = true;
     while (it.hasNext()) {
       Object o = it.next();
-      scalars &= !(o instanceof Map<?, ?> || o instanceof Iterable<?> || o instanceof double[]
-          || o instanceof long[] || o instanceof int[]);
+      scalars &=
+          !(o instanceof Map<?, ?>
+              || o instanceof Iterable<?>
+              || o instanceof double[]
+              || o instanceof long[]
+              || o instanceof int[]);
       items.add(o);
     }
     int inner = depth < 0 || scalars ? -1 : depth + 1;

@@ -6,9 +6,9 @@ import io.ser4j.metrics.ReliabilityBin;
 import java.util.List;
 
 /**
- * PNG plots of an evaluation, drawn with XChart without a display (headless). XChart is an
- * optional dependency of ser-metrics: check {@link #isAvailable()} or add {@code
- * org.knowm.xchart:xchart} to your build. Stateless and thread-safe.
+ * PNG plots of an evaluation, drawn with XChart without a display (headless). XChart is an optional
+ * dependency of ser-metrics: check {@link #isAvailable()} or add {@code org.knowm.xchart:xchart} to
+ * your build. Stateless and thread-safe.
  *
  * <pre>{@code
  * if (ReportPlots.isAvailable()) {
@@ -19,6 +19,7 @@ import java.util.List;
 public final class ReportPlots {
   /** Smallest accepted plot side, in pixels. */
   public static final int MIN_SIDE_PX = 200;
+
   /** Largest accepted plot side, in pixels. */
   public static final int MAX_SIDE_PX = 8000;
 

@@ -28,22 +28,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>{@value #METRICS_JSON}: {@link MetricsReport#toJsonMap()} (the {@code ser metrics} keys),
  *       indented, NaN as {@code null};
- *   <li>{@value #REPORT_MD}: summary, metric table with the bootstrap intervals when the report
- *       has them, per-class table, confusion matrix, reliability table and the plots;
+ *   <li>{@value #REPORT_MD}: summary, metric table with the bootstrap intervals when the report has
+ *       them, per-class table, confusion matrix, reliability table and the plots;
  *   <li>{@value #CONFUSION_PNG}: row-normalised confusion heat map with counts ({@link
  *       ReportPlots#confusionHeatmapPng});
- *   <li>{@value #RELIABILITY_PNG}: reliability diagram ({@link
- *       ReportPlots#reliabilityDiagramPng}), only when items carry distributions; otherwise it is
- *       skipped (a stale one from an earlier report in the same directory is deleted) and {@code
- *       report.md} says so.
+ *   <li>{@value #RELIABILITY_PNG}: reliability diagram ({@link ReportPlots#reliabilityDiagramPng}),
+ *       only when items carry distributions; otherwise it is skipped (a stale one from an earlier
+ *       report in the same directory is deleted) and {@code report.md} says so.
  * </ul>
  *
  * <p>Without XChart on the class path the two PNGs are skipped and {@code report.md} says why.
  *
- * <p>Crash safety: everything is rendered in memory first; then each file is written to a
- * temporary file in the same directory, forced to disk and renamed over the target (atomically
- * where the file system supports it), so a reader never sees a half-written file. {@value
- * #METRICS_JSON} is written last: when it is present and new, the rest of the report is too.
+ * <p>Crash safety: everything is rendered in memory first; then each file is written to a temporary
+ * file in the same directory, forced to disk and renamed over the target (atomically where the file
+ * system supports it), so a reader never sees a half-written file. {@value #METRICS_JSON} is
+ * written last: when it is present and new, the rest of the report is too.
  *
  * <p>Immutable and thread-safe; two writers targeting the same directory at once leave each file
  * whole, from one of them.
@@ -56,14 +55,19 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ReportWriter {
   /** File name of the JSON metrics. */
   public static final String METRICS_JSON = "metrics.json";
+
   /** File name of the Markdown report. */
   public static final String REPORT_MD = "report.md";
+
   /** File name of the confusion heat map. */
   public static final String CONFUSION_PNG = "confusion.png";
+
   /** File name of the reliability diagram. */
   public static final String RELIABILITY_PNG = "reliability.png";
+
   /** Default width of both plots, in pixels. */
   public static final int DEFAULT_WIDTH_PX = 800;
+
   /** Default height of both plots, in pixels. */
   public static final int DEFAULT_HEIGHT_PX = 680;
 
@@ -71,11 +75,19 @@ public final class ReportWriter {
   private final int heightPx;
 
   private ReportWriter(int widthPx, int heightPx) {
-    if (widthPx < ReportPlots.MIN_SIDE_PX || heightPx < ReportPlots.MIN_SIDE_PX
-        || widthPx > ReportPlots.MAX_SIDE_PX || heightPx > ReportPlots.MAX_SIDE_PX) {
+    if (widthPx < ReportPlots.MIN_SIDE_PX
+        || heightPx < ReportPlots.MIN_SIDE_PX
+        || widthPx > ReportPlots.MAX_SIDE_PX
+        || heightPx > ReportPlots.MAX_SIDE_PX) {
       throw new IllegalArgumentException(
-          "plot size " + widthPx + "x" + heightPx + " px is outside " + ReportPlots.MIN_SIDE_PX
-              + ".." + ReportPlots.MAX_SIDE_PX);
+          "plot size "
+              + widthPx
+              + "x"
+              + heightPx
+              + " px is outside "
+              + ReportPlots.MIN_SIDE_PX
+              + ".."
+              + ReportPlots.MAX_SIDE_PX);
     }
     this.widthPx = widthPx;
     this.heightPx = heightPx;
@@ -118,8 +130,8 @@ public final class ReportWriter {
   }
 
   /**
-   * Writes the four report files into {@code dir}, creating it if needed and replacing files of
-   * an earlier report.
+   * Writes the four report files into {@code dir}, creating it if needed and replacing files of an
+   * earlier report.
    *
    * @return the files written and those skipped, with the reason
    * @throws IOException if the directory cannot be created or a file cannot be written (no
@@ -134,11 +146,15 @@ public final class ReportWriter {
     Map<String, byte[]> files = new LinkedHashMap<>();
     List<String> skipped = new ArrayList<>();
     boolean deleteStaleReliability = false;
-    String plotProblem = ReportPlots.isAvailable() ? null
-        : "XChart (org.knowm.xchart:xchart) is not on the class path";
+    String plotProblem =
+        ReportPlots.isAvailable()
+            ? null
+            : "XChart (org.knowm.xchart:xchart) is not on the class path";
     if (plotProblem == null) {
       try {
-        files.put(CONFUSION_PNG, ReportPlots.confusionHeatmapPng(ev.confusionMatrix(), widthPx, heightPx));
+        files.put(
+            CONFUSION_PNG,
+            ReportPlots.confusionHeatmapPng(ev.confusionMatrix(), widthPx, heightPx));
         if (ev.hasDistributions()) {
           files.put(RELIABILITY_PNG, ReportPlots.reliabilityDiagramPng(ev, widthPx, heightPx));
         }
@@ -152,7 +168,8 @@ public final class ReportWriter {
     }
     if (!ev.hasDistributions()) {
       skipped.add(
-          RELIABILITY_PNG + " was not written: no item carries a prediction distribution, so"
+          RELIABILITY_PNG
+              + " was not written: no item carries a prediction distribution, so"
               + " the reliability diagram (and the soft metrics and ECE) are undefined.");
       deleteStaleReliability = true;
     } else if (plotProblem != null) {
@@ -176,8 +193,8 @@ public final class ReportWriter {
   }
 
   /**
-   * Writes {@code bytes} to a temporary sibling of {@code target}, forces it to disk and renames
-   * it over {@code target}; the temporary file is removed on failure.
+   * Writes {@code bytes} to a temporary sibling of {@code target}, forces it to disk and renames it
+   * over {@code target}; the temporary file is removed on failure.
    */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
@@ -185,7 +202,13 @@ public final class ReportWriter {
     // the report unreadable to others; this way the process umask applies as for any file)
     Path tmp;
     while (true) {
-      tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      tmp =
+          dir.resolve(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
       try {
         Files.createFile(tmp);
         break;
@@ -203,7 +226,8 @@ public final class ReportWriter {
         ch.force(true);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -215,13 +239,17 @@ public final class ReportWriter {
     }
   }
 
-  private static String markdown(MetricsReport report, Map<String, byte[]> plots, List<String> skipped) {
+  private static String markdown(
+      MetricsReport report, Map<String, byte[]> plots, List<String> skipped) {
     Evaluation ev = report.evaluation();
     StringBuilder s = new StringBuilder();
     s.append("# Metrics report\n\n");
     s.append(ev.n()).append(" items");
-    s.append(", ").append(ev.nNoMajority()).append(" without a majority label (left out of the"
-        + " majority-based and annotator-aware metrics)");
+    s.append(", ")
+        .append(ev.nNoMajority())
+        .append(
+            " without a majority label (left out of the"
+                + " majority-based and annotator-aware metrics)");
     if (ev.hasDistributions()) {
       s.append(", ").append(ev.nWithDistribution()).append(" with a prediction distribution");
     }
@@ -233,32 +261,52 @@ public final class ReportWriter {
     s.append(String.join(", ", names)).append(".\n\n");
     Map<String, Object> json = report.toJsonMap();
     if (json.get("bootstrap") instanceof Map<?, ?> b) {
-      s.append(String.format(Locale.ROOT,
-          "Confidence intervals: percentile bootstrap, %s replicates, seed %s, level %s%s.%n%n",
-          b.get("replicates"), b.get("seed"), b.get("level"),
-          Boolean.TRUE.equals(b.get("stratified_by_speaker")) ? ", resampled within speakers" : ""));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "Confidence intervals: percentile bootstrap, %s replicates, seed %s, level %s%s.%n%n",
+              b.get("replicates"),
+              b.get("seed"),
+              b.get("level"),
+              Boolean.TRUE.equals(b.get("stratified_by_speaker"))
+                  ? ", resampled within speakers"
+                  : ""));
     } else {
       s.append("No confidence intervals (no bootstrap was run).\n\n");
     }
     if (!report.provenance().isEmpty()) {
       s.append("Provenance:\n\n");
-      report.provenance().forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
+      report
+          .provenance()
+          .forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
       s.append('\n');
     }
-    s.append("Annotator-aware Macro-F1 credits a prediction that any annotator chose; it is reported"
-        + " beside the majority Macro-F1, never instead of it. Definitions: docs/metrics.md.\n\n");
+    s.append(
+        "Annotator-aware Macro-F1 credits a prediction that any annotator chose; it is reported"
+            + " beside the majority Macro-F1, never instead of it. Definitions:"
+            + " docs/metrics.md.\n\n");
     s.append("## Metrics\n\n").append(report.toMarkdown()).append('\n');
     if (ev.hasDistributions()) {
-      s.append("## Calibration\n\n| bin | count | mean confidence | accuracy |\n|---|---|---|---|\n");
+      s.append(
+          "## Calibration\n\n| bin | count | mean confidence | accuracy |\n|---|---|---|---|\n");
       for (ReliabilityBin bin : ev.reliabilityTable()) {
-        s.append(String.format(Locale.ROOT, "| (%.3f, %.3f] | %d | %s | %s |%n", bin.lower(),
-            bin.upper(), bin.count(), fmt(bin.meanConfidence()), fmt(bin.accuracy())));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| (%.3f, %.3f] | %d | %s | %s |%n",
+                bin.lower(),
+                bin.upper(),
+                bin.count(),
+                fmt(bin.meanConfidence()),
+                fmt(bin.accuracy())));
       }
       s.append('\n');
     }
     s.append("## Plots\n\n");
     if (plots.containsKey(CONFUSION_PNG)) {
-      s.append("![Confusion matrix, row-normalised, with counts](").append(CONFUSION_PNG).append(")\n\n");
+      s.append("![Confusion matrix, row-normalised, with counts](")
+          .append(CONFUSION_PNG)
+          .append(")\n\n");
     }
     if (plots.containsKey(RELIABILITY_PNG)) {
       s.append("![Reliability diagram](").append(RELIABILITY_PNG).append(")\n\n");

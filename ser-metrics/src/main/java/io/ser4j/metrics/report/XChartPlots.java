@@ -32,13 +32,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class XChartPlots {
   /** Colour scale of the heat map: white (0) to dark blue (1), as in matplotlib's "Blues". */
   private static final Color[] BLUES = {
-    new Color(247, 251, 255), new Color(198, 219, 239), new Color(107, 174, 214),
-    new Color(33, 113, 181), new Color(8, 48, 107)
+    new Color(247, 251, 255),
+    new Color(198, 219, 239),
+    new Color(107, 174, 214),
+    new Color(33, 113, 181),
+    new Color(8, 48, 107)
   };
+
   /** Cells whose row share exceeds this get white annotation text, the others black. */
   private static final double DARK_CELL_SHARE = 0.5;
+
   /** Largest annotation font size, in points. */
   private static final float MAX_ANNOTATION_PT = 16f;
+
   private static final Color DIAGONAL = new Color(120, 120, 120);
   private static final Color MODEL = new Color(33, 113, 181);
 
@@ -54,7 +60,8 @@ final class XChartPlots {
     List<String> y = new ArrayList<>(c);
     for (int k = 0; k < c; k++) {
       x.add(labels.get(k).name());
-      y.add(labels.get(c - 1 - k).name()); // XChart draws y index 0 at the bottom: first label on top
+      y.add(
+          labels.get(c - 1 - k).name()); // XChart draws y index 0 at the bottom: first label on top
     }
     List<Number[]> heat = new ArrayList<>(c * c);
     for (int r = 0; r < c; r++) {
@@ -66,7 +73,8 @@ final class XChartPlots {
     chart.setTitle("Confusion matrix (rows: share of the majority label; n = " + cm.total() + ")");
     chart.setXAxisTitle("predicted");
     chart.setYAxisTitle("majority (reference)");
-    chart.getStyler()
+    chart
+        .getStyler()
         .setRangeColors(BLUES)
         .setMin(0)
         .setMax(1)
@@ -83,8 +91,8 @@ final class XChartPlots {
   }
 
   /**
-   * PNG bytes of the reliability diagram: mean top probability against accuracy per non-empty
-   * bin, with the diagonal of perfect calibration.
+   * PNG bytes of the reliability diagram: mean top probability against accuracy per non-empty bin,
+   * with the diagonal of perfect calibration.
    */
   static byte[] reliability(List<ReliabilityBin> bins, double ece, int width, int height) {
     List<Double> conf = new ArrayList<>();
@@ -106,7 +114,8 @@ final class XChartPlots {
             Locale.ROOT, "Reliability diagram (ECE = %.4f, %d bins, n = %d)", ece, bins.size(), n));
     chart.setXAxisTitle("mean confidence (top probability)");
     chart.setYAxisTitle("accuracy (top label = majority label)");
-    chart.getStyler()
+    chart
+        .getStyler()
         .setXAxisMin(0.0)
         .setXAxisMax(1.0)
         .setYAxisMin(0.0)
@@ -116,11 +125,13 @@ final class XChartPlots {
         .setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-    XYSeries diagonal = chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1});
+    XYSeries diagonal =
+        chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1});
     diagonal.setMarker(SeriesMarkers.NONE);
     diagonal.setLineColor(DIAGONAL);
     diagonal.setLineStyle(
-        new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     XYSeries model = chart.addSeries("model", conf, acc);
     model.setMarker(SeriesMarkers.CIRCLE);
     model.setLineColor(MODEL);
@@ -146,7 +157,8 @@ final class XChartPlots {
     private final double[][] share;
 
     AnnotatedHeatMap(int width, int height, long[][] counts, double[][] share) {
-      // the theme constructor: HeatMapChart(int, int) leaves the theme (fonts, locale) unset in 3.8.8
+      // the theme constructor: HeatMapChart(int, int) leaves the theme (fonts, locale) unset in
+      // 3.8.8
       super(width, height, Styler.ChartTheme.XChart);
       this.counts = counts;
       this.share = share;
@@ -167,7 +179,8 @@ final class XChartPlots {
       if (pt < 6f) {
         return; // too many classes to annotate legibly; the colours still show the shares
       }
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       Font big = getStyler().getAxisTickLabelsFont().deriveFont(Font.BOLD, pt);
       Font small = big.deriveFont(Font.PLAIN, pt * 0.8f);
       for (int r = 0; r < c; r++) {
@@ -176,7 +189,12 @@ final class XChartPlots {
           double cy = b.getY() + yMargin + cellH * (r + 0.5); // row r of the matrix, from the top
           g.setColor(share[r][p] > DARK_CELL_SHARE ? Color.WHITE : Color.BLACK);
           centred(g, big, Long.toString(counts[r][p]), cx, cy - pt * 0.15);
-          centred(g, small, String.format(Locale.ROOT, "%.0f%%", 100 * share[r][p]), cx, cy + pt * 0.95);
+          centred(
+              g,
+              small,
+              String.format(Locale.ROOT, "%.0f%%", 100 * share[r][p]),
+              cx,
+              cy + pt * 0.95);
         }
       }
     }

@@ -104,8 +104,16 @@ class ReportWriterTest {
 
     String md = Files.readString(dir.resolve("report.md"));
     assertThat(md)
-        .contains("# Metrics report", "| macro_f1_majority |", "95% CI", "![", "confusion.png",
-            "reliability.png", "dataset: crema-d fixture", "seed 3", "## Calibration");
+        .contains(
+            "# Metrics report",
+            "| macro_f1_majority |",
+            "95% CI",
+            "![",
+            "confusion.png",
+            "reliability.png",
+            "dataset: crema-d fixture",
+            "seed 3",
+            "## Calibration");
 
     JsonNode json = MAPPER.readTree(dir.resolve("metrics.json").toFile());
     assertSameJson(json, report.toJsonMap(), "$");
@@ -121,7 +129,10 @@ class ReportWriterTest {
 
     assertThat(out.wrote("reliability.png")).isFalse();
     assertThat(dir.resolve("reliability.png")).doesNotExist();
-    assertThat(out.skipped()).singleElement().asString().contains("reliability.png", "distribution");
+    assertThat(out.skipped())
+        .singleElement()
+        .asString()
+        .contains("reliability.png", "distribution");
     String md = Files.readString(dir.resolve("report.md"));
     assertThat(md).contains("reliability.png was not written").doesNotContain("](reliability.png)");
     assertPlot(dir.resolve("confusion.png"));
@@ -149,7 +160,8 @@ class ReportWriterTest {
   void aDirectoryThatIsAFileIsAnIoError(@TempDir Path tmp) throws IOException {
     Path file = Files.writeString(tmp.resolve("taken"), "x");
     Evaluation ev = Evaluation.of(cremaItems(false).subList(0, 50));
-    assertThatThrownBy(() -> ReportWriter.defaults().write(ev, file)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> ReportWriter.defaults().write(ev, file))
+        .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> ReportWriter.defaults().plotSize(10, 10))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("10x10");
@@ -231,7 +243,8 @@ class ReportWriterTest {
       assertThat(n.get("inf").isNull()).isTrue();
       List<Double> back = new ArrayList<>();
       n.get("doubles").forEach(d -> back.add(d.doubleValue()));
-      assertThat(back).containsExactly(0.1, 1e-300, Double.MIN_VALUE, -0.0, 1.0, 123456789.123, 2.5e20);
+      assertThat(back)
+          .containsExactly(0.1, 1e-300, Double.MIN_VALUE, -0.0, 1.0, 123456789.123, 2.5e20);
       assertThat(n.get("long").longValue()).isEqualTo(Long.MAX_VALUE);
       assertThat(n.get("text").asText()).isEqualTo(m.get("text"));
       assertThat(n.get("nothing").isNull()).isTrue();
