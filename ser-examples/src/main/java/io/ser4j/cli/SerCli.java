@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SerCli.Version.class,
     description = "ser4j: explainable speech emotion recognition.",
-    subcommands = {FeaturesCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      FeaturesCommand.class, AnalyzeCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Examples:",

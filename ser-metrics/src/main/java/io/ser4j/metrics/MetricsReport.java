@@ -36,7 +36,9 @@ public final class MetricsReport {
       Bootstrap bootstrap,
       Map<String, String> provenance) {
     this.evaluation = evaluation;
-    this.intervals = Collections.unmodifiableMap(new EnumMap<>(intervals));
+    EnumMap<Metric, ConfidenceInterval> copy = new EnumMap<>(Metric.class);
+    copy.putAll(intervals); // EnumMap(Map) rejects an empty map that is not an EnumMap
+    this.intervals = Collections.unmodifiableMap(copy);
     this.bootstrap = bootstrap;
     this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
   }
