@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
     versionProvider = SerCli.Version.class,
     description = "ser4j: explainable speech emotion recognition.",
     subcommands = {
-      FeaturesCommand.class, AnalyzeCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
+      FeaturesCommand.class,
+      AnalyzeCommand.class,
+      MetricsCommand.class,
+      EvaluateCommand.class,
+      TrainBaselineCommand.class,
+      CommandLine.HelpCommand.class
     },
     footer = {
       "",

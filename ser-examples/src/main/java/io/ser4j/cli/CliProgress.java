@@ -1,0 +1,66 @@
+package io.ser4j.cli;
+
+import io.ser4j.core.ProgressListener;
+import java.io.PrintWriter;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A {@link ProgressListener} for the CLI: a progress bar on stderr when stderr is a terminal
+ * ({@link System#console()} is present), otherwise plain log lines (at most about one per 10% and
+ * the last one). Safe to call from several worker threads.
+ */
+final class CliProgress implements ProgressListener {
+  private static final int LOG_STEPS = 10;
+
+  private final PrintWriter err;
+  private final boolean terminal;
+  private ProgressBar bar;
+  private String task = "";
+  private long lastLogged = -1;
+
+  CliProgress(PrintWriter err, boolean quiet) {
+    this.err = err;
+    this.terminal = !quiet && System.console() != null;
+  }
+
+  @Override
+  public synchronized void onStart(String taskName, long totalUnits) {
+    task = taskName;
+    lastLogged = -1;
+    if (terminal) {
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(taskName)
+              .setInitialMax(totalUnits)
+              .setStyle(ProgressBarStyle.ASCII)
+              .build();
+    } else {
+      err.println("ser: " + taskName + ": 0/" + totalUnits);
+      err.flush();
+    }
+  }
+
+  @Override
+  public synchronized void onProgress(long doneUnits, long totalUnits, String message) {
+    if (bar != null) {
+      bar.stepTo(doneUnits);
+      return;
+    }
+    long step = Math.max(1, totalUnits / LOG_STEPS);
+    if (doneUnits == totalUnits || doneUnits / step != lastLogged / step) {
+      lastLogged = doneUnits;
+      err.println("ser: " + task + ": " + doneUnits + "/" + totalUnits + (message == null ? "" : " " + message));
+      err.flush();
+    }
+  }
+
+  @Override
+  public synchronized void onFinish() {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
+  }
+}
