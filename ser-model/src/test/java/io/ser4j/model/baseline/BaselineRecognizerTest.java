@@ -1,0 +1,79 @@
+package io.ser4j.model.baseline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ser4j.audio.AudioLoader;
+import io.ser4j.core.AudioClip;
+import io.ser4j.core.Label;
+import io.ser4j.core.LabelSet;
+import io.ser4j.core.ModelLoadException;
+import io.ser4j.core.Recognition;
+import io.ser4j.core.UnknownLabelException;
+import io.ser4j.core.spi.Recognizer;
+import io.ser4j.core.spi.RecognizerProvider;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BaselineRecognizerTest {
+  static final Path REPO = Path.of(System.getProperty("ser4j.repo.dir", ".."));
+  static final BaselineRecognizer BUNDLED = BaselineRecognizer.bundled();
+
+  @Test
+  void bundledModelLoadsWithTheUnifiedLabelsAndProvenance() {
+    BaselineModel m = BUNDLED.model();
+    assertThat(m.labels()).isEqualTo(LabelSet.UNIFIED);
+    assertThat(m.featureNames()).isEqualTo(BaselineFeatures.names());
+    assertThat(m.speakerNormalised()).isNotNull();
+    assertThat(m.provenance().get("command")).startsWith("ser train-baseline");
+    assertThat(m.provenance().get("licence")).contains("NON-COMMERCIAL");
+  }
+
+  @Test
+  void bundledModelCallsTheAngryExampleAnger() {
+    AudioClip clip = AudioLoader.load(REPO.resolve("examples/audio/angry.wav"));
+    Recognition r = BUNDLED.recognize(clip, null);
+    assertThat(r.model()).isEqualTo("baseline");
+    assertThat(r.transcript()).isEmpty();
+    assertThat(r.label()).isEqualTo(new Label("anger"));
+    assertThat(r.probabilities().labels()).isEqualTo(LabelSet.UNIFIED);
+    assertThat(java.util.Arrays.stream(r.probabilities().toArray()).boxed().toList()).hasSize(9).allMatch(p -> p >= 0 && p <= 1);
+    assertThat(r.cues()).isNotNull();
+    assertThat(r.cues().durationSeconds()).isCloseTo(clip.durationSeconds(), org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void candidateLabelsRestrictAndRenormalise() {
+    AudioClip clip = AudioLoader.load(REPO.resolve("examples/audio/sad.wav"));
+    Recognition all = BUNDLED.recognize(clip, null);
+    LabelSet two = LabelSet.of("sadness", "anger");
+    Recognition r = BUNDLED.recognize(clip, two);
+    assertThat(r.probabilities().labels()).isEqualTo(two);
+    double[] p = r.probabilities().toArray();
+    assertThat(p[0] + p[1]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    double ratio = all.probabilities().probability(new Label("sadness")) / all.probabilities().probability(new Label("anger"));
+    assertThat(p[0] / p[1]).isCloseTo(ratio, org.assertj.core.data.Offset.offset(1e-6 * ratio));
+    assertThat(r.label()).isEqualTo(p[0] >= p[1] ? new Label("sadness") : new Label("anger"));
+    assertThatThrownBy(() -> BUNDLED.recognize(clip, LabelSet.of("anger", "contempt")))
+        .isInstanceOf(UnknownLabelException.class)
+        .hasMessageContaining("contempt");
+  }
+
+  @Test
+  void providerServesBaselineDefaultAndJsonPaths() {
+    BaselineProvider p = new BaselineProvider();
+    assertThat(p.supports("baseline")).isTrue();
+    assertThat(p.supports("default")).isTrue();
+    assertThat(p.supports("/tmp/model.json")).isTrue();
+    assertThat(p.supports("https://host/v1")).isFalse();
+    assertThat(p.supports("some/checkpoint-dir")).isFalse();
+    assertThat(p.rank()).isNegative();
+    assertThat(RecognizerProvider.installed()).anyMatch(x -> x instanceof BaselineProvider);
+    try (Recognizer r = RecognizerProvider.open("baseline")) {
+      assertThat(r.name()).isEqualTo("baseline");
+    }
+    assertThatThrownBy(() -> p.create("/no/such/baseline.json"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("/no/such/baseline.json");
+  }
+}
