@@ -258,6 +258,11 @@ public final class MelFilterbank {
     return acc;
   }
 
+  /** The non-zero weights of filter {@code m} (internal array: callers must not modify it). */
+  float[] weightsRow(int m) {
+    return weights[m];
+  }
+
   private int checkMel(int mel) {
     if (mel < 0 || mel >= nMels) {
       throw new SerException("mel", "must be in [0, " + nMels + "), got " + mel);

@@ -1,8 +1,8 @@
 package io.ser4j.audio;
 
 /**
- * Forward FFT of a real signal of even length {@code n} whose half {@code n/2} factors into 2, 3, 4
- * and 5 (e.g. Whisper's 400 = 2 * 200, 200 = 4 * 2 * 5 * 5), single precision, allocation-free.
+ * Forward FFT of a real signal of even length {@code n} whose half {@code n/2} factors into 2, 3, 4, 5
+ * and 8 (e.g. Whisper's 400 = 2 * 200, 200 = 8 * 5 * 5), single precision, allocation-free.
  *
  * <p>Method: the {@code n} reals are packed as {@code m = n/2} complex values {@code z[j] = x[2j] +
  * i x[2j+1]}; a complex mixed-radix Stockham (self-sorting, decimation-in-frequency) FFT of length
@@ -25,6 +25,7 @@ final class RealFft {
   private static final float S5_1 = (float) Math.sin(TWO_PI / 5);
   private static final float S5_2 = (float) Math.sin(2 * TWO_PI / 5);
   private static final float S3 = (float) Math.sin(TWO_PI / 3);
+  private static final float SQRT_HALF = (float) Math.sqrt(0.5);
 
   private final int n;
   private final int m; // n / 2 complex points
@@ -47,6 +48,10 @@ final class RealFft {
     int[] tmp = new int[32];
     int count = 0;
     int rest = m;
+    while (rest % 8 == 0) {
+      tmp[count++] = 8;
+      rest /= 8;
+    }
     while (rest % 4 == 0) {
       tmp[count++] = 4;
       rest /= 4;
@@ -105,20 +110,78 @@ final class RealFft {
    * @param scratch at least {@link #scratchLength()} floats, overwritten
    */
   void forward(float[] x, float[] out, float[] scratch) {
+    for (int j = 0; j < m; j++) {
+      scratch[j] = x[2 * j];
+      scratch[m + j] = x[2 * j + 1];
+    }
+    int z = complexFft(scratch);
+    int zRe = z;
+    int zIm = z + m;
+    // untangle the even/odd spectra
+    for (int k = 0; k <= m; k++) {
+      int k1 = k == m ? 0 : k;
+      int k2 = k == 0 ? 0 : m - k;
+      float zr1 = scratch[zRe + k1];
+      float zi1 = scratch[zIm + k1];
+      float zr2 = scratch[zRe + k2];
+      float zi2 = scratch[zIm + k2];
+      float er = 0.5f * (zr1 + zr2);
+      float ei = 0.5f * (zi1 - zi2);
+      float or = 0.5f * (zi1 + zi2);
+      float oi = -0.5f * (zr1 - zr2);
+      float wr = postRe[k];
+      float wi = postIm[k];
+      out[2 * k] = er + wr * or - wi * oi;
+      out[2 * k + 1] = ei + wr * oi + wi * or;
+    }
+  }
+
+  /**
+   * Power spectrum {@code |X[k]|^2}, {@code k = 0..n/2}, of a real signal given already packed:
+   * {@code scratch[j] = x[2j]}, {@code scratch[m + j] = x[2j + 1]} for {@code j < m = n/2}.
+   *
+   * @param scratch {@link #scratchLength()} floats, the packed input in its first {@code n}
+   *     (overwritten)
+   * @param power receives {@code n/2 + 1} values
+   */
+  void powerPacked(float[] scratch, float[] power) {
+    int z = complexFft(scratch);
+    int zRe = z;
+    int zIm = z + m;
+    for (int k = 0; k <= m; k++) {
+      int k1 = k == m ? 0 : k;
+      int k2 = k == 0 ? 0 : m - k;
+      float zr1 = scratch[zRe + k1];
+      float zi1 = scratch[zIm + k1];
+      float zr2 = scratch[zRe + k2];
+      float zi2 = scratch[zIm + k2];
+      float er = 0.5f * (zr1 + zr2);
+      float ei = 0.5f * (zi1 - zi2);
+      float or = 0.5f * (zi1 + zi2);
+      float oi = -0.5f * (zr1 - zr2);
+      float wr = postRe[k];
+      float wi = postIm[k];
+      float xr = er + wr * or - wi * oi;
+      float xi = ei + wr * oi + wi * or;
+      power[k] = xr * xr + xi * xi;
+    }
+  }
+
+  /** In-place-by-ping-pong complex FFT of scratch[0..2m); returns the offset of the result. */
+  private int complexFft(float[] scratch) {
     // scratch layout: [aRe | aIm | bRe | bIm], m floats each
     int aRe = 0;
     int aIm = m;
     int bRe = 2 * m;
     int bIm = 3 * m;
-    for (int j = 0; j < m; j++) {
-      scratch[aRe + j] = x[2 * j];
-      scratch[aIm + j] = x[2 * j + 1];
-    }
     int len = m;
     int s = 1;
     for (int st = 0; st < radices.length; st++) {
       int r = radices[st];
       switch (r) {
+        case 8:
+          stage8(scratch, aRe, aIm, bRe, bIm, len, s, twRe[st], twIm[st]);
+          break;
         case 4:
           stage4(scratch, aRe, aIm, bRe, bIm, len, s, twRe[st], twIm[st]);
           break;
@@ -141,23 +204,93 @@ final class RealFft {
       len /= r;
       s *= r;
     }
-    // Z is in [aRe, aIm]; untangle the even/odd spectra.
-    for (int k = 0; k <= m; k++) {
-      int k1 = k == m ? 0 : k;
-      int k2 = k == 0 ? 0 : m - k;
-      float zr1 = scratch[aRe + k1];
-      float zi1 = scratch[aIm + k1];
-      float zr2 = scratch[aRe + k2];
-      float zi2 = scratch[aIm + k2];
-      float er = 0.5f * (zr1 + zr2);
-      float ei = 0.5f * (zi1 - zi2);
-      float or = 0.5f * (zi1 + zi2);
-      float oi = -0.5f * (zr1 - zr2);
-      float wr = postRe[k];
-      float wi = postIm[k];
-      out[2 * k] = er + wr * or - wi * oi;
-      out[2 * k + 1] = ei + wr * oi + wi * or;
+    return aRe;
+  }
+
+  private static void stage8(
+      float[] a, int xr, int xi, int yr, int yi, int len, int s, float[] twr, float[] twi) {
+    int sub = len / 8;
+    int st = s * sub;
+    for (int p = 0; p < sub; p++) {
+      for (int q = 0; q < s; q++) {
+        int i0 = xr + q + s * p;
+        int j0 = xi + q + s * p;
+        // u_j = a_j + a_{j+4}, v_j = (a_j - a_{j+4}) * w8^j
+        float a0r = a[i0];
+        float a0i = a[j0];
+        float a4r = a[i0 + 4 * st];
+        float a4i = a[j0 + 4 * st];
+        float u0r = a0r + a4r;
+        float u0i = a0i + a4i;
+        float v0r = a0r - a4r;
+        float v0i = a0i - a4i;
+        float a1r = a[i0 + st];
+        float a1i = a[j0 + st];
+        float a5r = a[i0 + 5 * st];
+        float a5i = a[j0 + 5 * st];
+        float u1r = a1r + a5r;
+        float u1i = a1i + a5i;
+        float d1r = a1r - a5r;
+        float d1i = a1i - a5i;
+        float v1r = SQRT_HALF * (d1r + d1i);
+        float v1i = SQRT_HALF * (d1i - d1r);
+        float a2r = a[i0 + 2 * st];
+        float a2i = a[j0 + 2 * st];
+        float a6r = a[i0 + 6 * st];
+        float a6i = a[j0 + 6 * st];
+        float u2r = a2r + a6r;
+        float u2i = a2i + a6i;
+        float v2r = a2i - a6i; // (a2 - a6) * -i
+        float v2i = -(a2r - a6r);
+        float a3r = a[i0 + 3 * st];
+        float a3i = a[j0 + 3 * st];
+        float a7r = a[i0 + 7 * st];
+        float a7i = a[j0 + 7 * st];
+        float u3r = a3r + a7r;
+        float u3i = a3i + a7i;
+        float d3r = a3r - a7r;
+        float d3i = a3i - a7i;
+        float v3r = SQRT_HALF * (d3i - d3r);
+        float v3i = -SQRT_HALF * (d3r + d3i);
+        int o = q + s * 8 * p;
+        // even outputs: DFT4(u); odd outputs: DFT4(v)
+        float s02r = u0r + u2r;
+        float s02i = u0i + u2i;
+        float e02r = u0r - u2r;
+        float e02i = u0i - u2i;
+        float s13r = u1r + u3r;
+        float s13i = u1i + u3i;
+        float m13r = u1i - u3i; // -i (u1 - u3)
+        float m13i = -(u1r - u3r);
+        a[yr + o] = s02r + s13r;
+        a[yi + o] = s02i + s13i;
+        cmulStore(a, yr, yi, o + 2 * s, e02r + m13r, e02i + m13i, twr, twi, sub, 2, p);
+        cmulStore(a, yr, yi, o + 4 * s, s02r - s13r, s02i - s13i, twr, twi, sub, 4, p);
+        cmulStore(a, yr, yi, o + 6 * s, e02r - m13r, e02i - m13i, twr, twi, sub, 6, p);
+        float t02r = v0r + v2r;
+        float t02i = v0i + v2i;
+        float f02r = v0r - v2r;
+        float f02i = v0i - v2i;
+        float t13r = v1r + v3r;
+        float t13i = v1i + v3i;
+        float n13r = v1i - v3i;
+        float n13i = -(v1r - v3r);
+        cmulStore(a, yr, yi, o + s, t02r + t13r, t02i + t13i, twr, twi, sub, 1, p);
+        cmulStore(a, yr, yi, o + 3 * s, f02r + n13r, f02i + n13i, twr, twi, sub, 3, p);
+        cmulStore(a, yr, yi, o + 5 * s, t02r - t13r, t02i - t13i, twr, twi, sub, 5, p);
+        cmulStore(a, yr, yi, o + 7 * s, f02r - n13r, f02i - n13i, twr, twi, sub, 7, p);
+      }
     }
+  }
+
+  /** Stores (br + i bi) times twiddle k of position p at output index o. */
+  private static void cmulStore(
+      float[] a, int yr, int yi, int o, float br, float bi, float[] twr, float[] twi, int sub,
+      int k, int p) {
+    float wr = twr[(k - 1) * sub + p];
+    float wi = twi[(k - 1) * sub + p];
+    a[yr + o] = br * wr - bi * wi;
+    a[yi + o] = br * wi + bi * wr;
   }
 
   private static void stage2(
