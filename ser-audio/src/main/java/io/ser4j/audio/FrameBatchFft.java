@@ -105,13 +105,110 @@ final class FrameBatchFft {
    * (both overwritten).
    */
   void power(Workspace ws, int count) {
-    float[][] xr = ws.even;
-    float[][] xi = ws.odd;
+    stages(ws, ws.even, ws.odd, ws.tRe, ws.tIm, 0, count);
+  }
+
+  /**
+   * Computes {@code ws.power} for {@code count} windowed frames read straight from a signal: frame
+   * {@code f} is {@code signal[start + f * hop + i] * window[i]}, {@code i < n}, where {@code
+   * windowEven[j] = window[2j]} and {@code windowOdd[j] = window[2j + 1]}. The caller guarantees
+   * {@code start + (count - 1) * hop + n <= signal.length}. When the first radix is 4 the windowing
+   * is fused into the first butterfly stage.
+   */
+  void powerOfFrames(
+      float[] signal, int start, int hop, float[] windowEven, float[] windowOdd, Workspace ws,
+      int count) {
+    if (radices[0] != 4) {
+      for (int j = 0; j < m; j++) {
+        float[] ej = ws.even[j];
+        float[] oj = ws.odd[j];
+        int idx = start + 2 * j;
+        for (int f = 0; f < count; f++, idx += hop) {
+          ej[f] = signal[idx] * windowEven[j];
+          oj[f] = signal[idx + 1] * windowOdd[j];
+        }
+      }
+      power(ws, count);
+      return;
+    }
+    // first stage (radix 4, len = m, s = 1): a_j = z[p + j * sub], z[i] = x[2i] + i x[2i + 1]
+    int sub = m / 4;
+    float[] twr = twRe[0];
+    float[] twi = twIm[0];
     float[][] yr = ws.tRe;
     float[][] yi = ws.tIm;
+    for (int p = 0; p < sub; p++) {
+      float w1r = twr[p];
+      float w1i = twi[p];
+      float w2r = twr[sub + p];
+      float w2i = twi[sub + p];
+      float w3r = twr[2 * sub + p];
+      float w3i = twi[2 * sub + p];
+      float we0 = windowEven[p];
+      float wo0 = windowOdd[p];
+      float we1 = windowEven[p + sub];
+      float wo1 = windowOdd[p + sub];
+      float we2 = windowEven[p + 2 * sub];
+      float wo2 = windowOdd[p + 2 * sub];
+      float we3 = windowEven[p + 3 * sub];
+      float wo3 = windowOdd[p + 3 * sub];
+      float[] b0r = yr[4 * p];
+      float[] b0i = yi[4 * p];
+      float[] b1r = yr[4 * p + 1];
+      float[] b1i = yi[4 * p + 1];
+      float[] b2r = yr[4 * p + 2];
+      float[] b2i = yi[4 * p + 2];
+      float[] b3r = yr[4 * p + 3];
+      float[] b3i = yi[4 * p + 3];
+      int idx = start + 2 * p;
+      int d = 2 * sub;
+      for (int f = 0; f < count; f++, idx += hop) {
+        float a0r = signal[idx] * we0;
+        float a0i = signal[idx + 1] * wo0;
+        float a1r = signal[idx + d] * we1;
+        float a1i = signal[idx + d + 1] * wo1;
+        float a2r = signal[idx + 2 * d] * we2;
+        float a2i = signal[idx + 2 * d + 1] * wo2;
+        float a3r = signal[idx + 3 * d] * we3;
+        float a3i = signal[idx + 3 * d + 1] * wo3;
+        float s02r = a0r + a2r;
+        float s02i = a0i + a2i;
+        float d02r = a0r - a2r;
+        float d02i = a0i - a2i;
+        float s13r = a1r + a3r;
+        float s13i = a1i + a3i;
+        float d13r = a1i - a3i; // -i (a1 - a3)
+        float d13i = a3r - a1r;
+        b0r[f] = s02r + s13r;
+        b0i[f] = s02i + s13i;
+        float c1r = d02r + d13r;
+        float c1i = d02i + d13i;
+        float c2r = s02r - s13r;
+        float c2i = s02i - s13i;
+        float c3r = d02r - d13r;
+        float c3i = d02i - d13i;
+        b1r[f] = c1r * w1r - c1i * w1i;
+        b1i[f] = c1r * w1i + c1i * w1r;
+        b2r[f] = c2r * w2r - c2i * w2i;
+        b2i[f] = c2r * w2i + c2i * w2r;
+        b3r[f] = c3r * w3r - c3i * w3i;
+        b3i[f] = c3r * w3i + c3i * w3r;
+      }
+    }
+    stages(ws, ws.tRe, ws.tIm, ws.even, ws.odd, 1, count);
+  }
+
+  /** Runs stages {@code firstStage..} from (xr, xi), then untangles into {@code ws.power}. */
+  private void stages(
+      Workspace ws, float[][] xr, float[][] xi, float[][] yr, float[][] yi, int firstStage,
+      int count) {
     int len = m;
     int s = 1;
-    for (int st = 0; st < radices.length; st++) {
+    for (int st = 0; st < firstStage; st++) {
+      len /= radices[st];
+      s *= radices[st];
+    }
+    for (int st = firstStage; st < radices.length; st++) {
       int r = radices[st];
       switch (r) {
         case 4:

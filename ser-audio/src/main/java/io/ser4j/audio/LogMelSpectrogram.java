@@ -64,9 +64,6 @@ public final class LogMelSpectrogram {
 
   /** Frames transformed together; their FFTs run as SIMD loops over the batch. */
   private static final int FRAME_BATCH = 128;
-  /** First frame whose window lies inside the signal: t * HOP - N_FFT/2 >= 0. */
-  private static final int FIRST_INTERIOR_FRAME =
-      (N_FFT_SAMPLES / 2 + HOP_LENGTH_SAMPLES - 1) / HOP_LENGTH_SAMPLES;
   private static final int PAD = N_FFT_SAMPLES / 2;
 
   private final int nMels;
@@ -187,43 +184,16 @@ public final class LogMelSpectrogram {
     int nFrames = frameCount(n);
     float[][] out = new float[nMels][nFrames];
     FrameBatchFft.Workspace ws = fft.newWorkspace();
-    float[][] even = ws.even;
-    float[][] odd = ws.odd;
     float[][] power = ws.power;
     float[] acc = new float[FRAME_BATCH];
-    float[] windowEven = this.windowEven;
-    float[] windowOdd = this.windowOdd;
-    final int half = N_FFT_SAMPLES / 2;
+    // torch.stft(center=True): reflect-pad by N_FFT/2 on both sides; frame t starts at t * HOP
+    float[] padded = reflectPad(x, n);
     float maxMel = MEL_POWER_FLOOR;
     for (int t0 = 0; t0 < nFrames; t0 += FRAME_BATCH) {
       int count = Math.min(FRAME_BATCH, nFrames - t0);
-      // frames t0 .. t0+count-1, windowed, packed point-major: even[j][f] = frame_f[2j] ...
-      // Interior frames (no reflection) are written row by row, so the stores are contiguous.
-      int fLo = Math.min(count, Math.max(0, FIRST_INTERIOR_FRAME - t0));
-      int fHi = Math.max(fLo, Math.min(count, (n - N_FFT_SAMPLES + PAD) / HOP_LENGTH_SAMPLES + 1 - t0));
-      int base = (t0 + fLo) * HOP_LENGTH_SAMPLES - PAD;
-      for (int j = 0; j < half; j++) {
-        float[] ej = even[j];
-        float[] oj = odd[j];
-        float we = windowEven[j];
-        float wo = windowOdd[j];
-        int idx = base + 2 * j;
-        for (int f = fLo; f < fHi; f++, idx += HOP_LENGTH_SAMPLES) {
-          ej[f] = x[idx] * we;
-          oj[f] = x[idx + 1] * wo;
-        }
-      }
-      for (int f = 0; f < count; f++) {
-        if (f >= fLo && f < fHi) {
-          continue;
-        }
-        int start = (t0 + f) * HOP_LENGTH_SAMPLES - PAD; // frame start in x's coordinates
-        for (int j = 0; j < half; j++) {
-          even[j][f] = x[reflect(start + 2 * j, n)] * windowEven[j];
-          odd[j][f] = x[reflect(start + 2 * j + 1, n)] * windowOdd[j];
-        }
-      }
-      fft.power(ws, count); // power[k][f] = |X_f[k]|^2
+      // power[k][f] = |X_f[k]|^2 for frames t0 .. t0+count-1
+      fft.powerOfFrames(
+          padded, t0 * HOP_LENGTH_SAMPLES, HOP_LENGTH_SAMPLES, windowEven, windowOdd, ws, count);
       for (int m = 0; m < nMels; m++) {
         java.util.Arrays.fill(acc, 0, count, 0f);
         float[] w = filterbank.weightsRow(m);
@@ -294,6 +264,17 @@ public final class LogMelSpectrogram {
     float r = m * LOG_TABLE_INV_CENTRE[i] - 1f;
     float ln1p = r - 0.5f * r * r;
     return (e * LN2 + (LOG_TABLE_LN_CENTRE[i] + ln1p)) * INV_LN10;
+  }
+
+  /** {@code x[0..n)} with {@code PAD} reflected samples on each side (no edge repeat). */
+  private static float[] reflectPad(float[] x, int n) {
+    float[] padded = new float[n + 2 * PAD];
+    System.arraycopy(x, 0, padded, PAD, n);
+    for (int i = 0; i < PAD; i++) {
+      padded[i] = x[reflect(i - PAD, n)];
+      padded[PAD + n + i] = x[reflect(n + i, n)];
+    }
+    return padded;
   }
 
   /** Index into a signal of length {@code n} of padded position {@code i} (reflect, no edge repeat). */
