@@ -205,10 +205,13 @@ public final class LogMelSpectrogram {
             acc[f] += wk * pk[f];
           }
         }
+        // log10 while the values are hot; the clamp to max - 8 needs the global max: done below
+        float[] row = out[m];
         for (int f = 0; f < count; f++) {
-          maxMel = Math.max(maxMel, acc[f]);
+          float v = acc[f];
+          maxMel = Math.max(maxMel, v); // NaN propagates (checked below)
+          row[t0 + f] = log10(Math.max(v, MEL_POWER_FLOOR));
         }
-        System.arraycopy(acc, 0, out[m], t0, count);
       }
     }
     // A NaN or infinite sample makes its frames' spectra NaN/Inf, hence maxMel; samples after the
@@ -220,13 +223,12 @@ public final class LogMelSpectrogram {
       throw new AudioFormatException(
           "samples16k", "sample magnitudes too large: the power spectrum overflows float32");
     }
-    // log10(max(v, floor)), clamped to (log10(max) - 8), then (v + 4) / 4 (branch-free)
+    // out holds log10(max(mel, 1e-10)): clamp to log10(max) - 8, then (v + 4) / 4
     float floorLog = log10(maxMel) - DYNAMIC_RANGE_DECADES;
     for (int m = 0; m < nMels; m++) {
       float[] row = out[m];
       for (int t = 0; t < nFrames; t++) {
-        float lg = log10(Math.max(row[t], MEL_POWER_FLOOR));
-        row[t] = (Math.max(lg, floorLog) + 4f) * 0.25f;
+        row[t] = (Math.max(row[t], floorLog) + 4f) * 0.25f;
       }
     }
     return out;
