@@ -15,6 +15,9 @@ package io.ser4j.audio;
  * y[q + s (r p + k)] = b_k e^{-2 pi i p k / len}}; then {@code len /= r}, {@code s *= r}. Twiddles
  * are precomputed in double and stored as float.
  *
+ * <p>This is the one-frame-at-a-time variant, for any supported size; {@link FrameBatchFft} is the
+ * batched form that {@link LogMelSpectrogram} uses, and is tested against this one.
+ *
  * <p>Instances are immutable and thread-safe; callers pass their own scratch ({@link
  * #scratchLength()} floats).
  */
