@@ -11,8 +11,10 @@ import java.util.Arrays;
  * yields {@code new} outputs, output phase {@code k} being a dot product of the zero-padded input
  * with a Hann-windowed sinc kernel of length {@code 2*width + orig}, where {@code width =
  * ceil(lowpassFilterWidth * orig / (min(orig,new) * rolloff))}. The output has {@code ceil(new *
- * length / orig)} samples. Kernels are computed in double precision (torchaudio uses the waveform's
- * float32), which changes outputs by ~1e-7.
+ * length / orig)} samples. Kernels are computed in float32 in torchaudio's order of operations (as
+ * torchaudio does for a float32 waveform); the dot products accumulate in double. Measured against
+ * torchaudio 0.13.1: max abs error ~1e-7 (computing the kernels in double instead gave ~1.2e-5 at
+ * 22050 to 16000 Hz).
  *
  * <p>Instances are immutable and thread-safe; {@link #stream()} returns a stateful, single-threaded
  * streaming view whose concatenated output equals {@link #resample(float[])} of the whole signal.
@@ -44,17 +46,24 @@ public final class Resampler {
     this.width = (int) Math.ceil(lowpassFilterWidth * orig / baseFreq);
     this.kernelLength = 2 * width + orig;
     this.kernels = new float[next][kernelLength];
-    double scale = baseFreq / orig;
+    // Evaluated in float32, step by step as torchaudio does for a float32 waveform: its t reaches
+    // ~|2 width + orig| * baseFreq / orig before clamping, so float32 rounding of t moves the
+    // kernel by ~1e-5 and a double-precision kernel would differ from torchaudio by that much.
+    float scale = (float) (baseFreq / orig);
+    float baseFreqF = (float) baseFreq;
+    float piF = (float) Math.PI;
+    float widthF = lowpassFilterWidth;
     for (int k = 0; k < next; k++) {
       for (int i = 0; i < kernelLength; i++) {
         // t = (-k/new + (i - width)/orig) * baseFreq, clamped to +-lowpassFilterWidth
-        double t = (-(double) k / next + (double) (i - width) / orig) * baseFreq;
-        t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, t));
-        double w = Math.cos(t * Math.PI / lowpassFilterWidth / 2);
-        w *= w;
-        double tp = t * Math.PI;
-        double sinc = tp == 0 ? 1.0 : Math.sin(tp) / tp;
-        kernels[k][i] = (float) (sinc * w * scale);
+        float t = (float) (-k) / next + (float) (i - width) / orig;
+        t *= baseFreqF;
+        t = Math.max(-widthF, Math.min(widthF, t));
+        float w = (float) Math.cos(t * piF / widthF / 2f);
+        w = w * w;
+        float tp = t * piF;
+        float sinc = tp == 0f ? 1f : (float) Math.sin(tp) / tp;
+        kernels[k][i] = sinc * (w * scale);
       }
     }
   }
