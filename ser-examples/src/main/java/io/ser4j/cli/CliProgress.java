@@ -9,12 +9,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A {@link ProgressListener} for the CLI: a progress bar on stderr when stderr is a terminal
  * ({@link System#console()} is present), otherwise plain log lines (at most about one per 10% and
- * the last one). Safe to call from several worker threads.
+ * the last one); nothing when quiet. Safe to call from several worker threads.
  */
 final class CliProgress implements ProgressListener {
   private static final int LOG_STEPS = 10;
 
   private final PrintWriter err;
+  private final boolean quiet;
   private final boolean terminal;
   private ProgressBar bar;
   private String task = "";
@@ -22,6 +23,7 @@ final class CliProgress implements ProgressListener {
 
   CliProgress(PrintWriter err, boolean quiet) {
     this.err = err;
+    this.quiet = quiet;
     this.terminal = !quiet && System.console() != null;
   }
 
@@ -29,6 +31,9 @@ final class CliProgress implements ProgressListener {
   public synchronized void onStart(String taskName, long totalUnits) {
     task = taskName;
     lastLogged = -1;
+    if (quiet) {
+      return;
+    }
     if (terminal) {
       bar =
           new ProgressBarBuilder()
@@ -44,6 +49,9 @@ final class CliProgress implements ProgressListener {
 
   @Override
   public synchronized void onProgress(long doneUnits, long totalUnits, String message) {
+    if (quiet) {
+      return;
+    }
     if (bar != null) {
       bar.stepTo(doneUnits);
       return;
