@@ -76,4 +76,26 @@ class BaselineRecognizerTest {
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("/no/such/baseline.json");
   }
+
+  @Test
+  void speakerNormalisedRecognitionUsesTheSpeakersOwnStatistics() {
+    Path data = Path.of(System.getProperty("ser4j.data.dir", "../../shared/data"));
+    java.util.List<AudioClip> clips = new java.util.ArrayList<>();
+    for (String id : java.util.List.of("03a01Fa", "03a01Nc", "03a01Wa", "03a02Ta", "03a04Lc", "03a05Aa")) {
+      clips.add(AudioLoader.load(data.resolve("emodb/wav/" + id + ".wav")));
+    }
+    java.util.List<Recognition> rs = BUNDLED.recognizeSpeaker(clips, LabelSet.of("anger", "sadness", "neutral"));
+    assertThat(rs).hasSize(6);
+    for (Recognition r : rs) {
+      assertThat(r.model()).contains("speaker-normalised");
+      assertThat(r.probabilities().labels().size()).isEqualTo(3);
+    }
+    // Dropping a clip changes the speaker statistics and so the other clips' distributions.
+    java.util.List<Recognition> fewer = BUNDLED.recognizeSpeaker(clips.subList(0, 5), null);
+    assertThat(fewer.get(0).probabilities().restrictTo(LabelSet.of("anger", "sadness", "neutral")))
+        .isNotEqualTo(rs.get(0).probabilities());
+    assertThatThrownBy(() -> BUNDLED.recognizeSpeaker(clips.subList(0, 2), null))
+        .isInstanceOf(io.ser4j.core.RecognitionException.class)
+        .hasMessageContaining("at least 5");
+  }
 }
