@@ -84,4 +84,16 @@ class BaselineFeaturesTest {
       }
     }
   }
+
+  @Test
+  void veryShortClipsGiveUndefinedValuesNotAnException() {
+    float[] x = new float[300]; // 19 ms at 16 kHz: shorter than one 25 ms log-mel window
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (0.3 * Math.sin(2 * Math.PI * 200 * i / 16_000.0));
+    }
+    double[] f = FEATURES.extract(AudioClip.of(x, 16_000, "short")).features();
+    assertThat(f).hasSize(BaselineFeatures.dimension());
+    assertThat(f[BaselineFeatures.names().indexOf("mfcc0_mean")]).isNaN();
+    assertThat(f[BaselineFeatures.names().indexOf("f0_st_mean")]).isNaN();
+  }
 }
