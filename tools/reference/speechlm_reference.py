@@ -13,8 +13,12 @@ safetensors reader/writer (F32/BF16/F16/I64; single file or sharded with model.s
 greedy generation with and without a KV cache, the merge of audio frames into the prompt, and the
 Whisper log-mel front end (re-used from logmel_reference.py).
 
-Usage (self-check on a checkpoint directory):
+Usage:
+  /usr/bin/python3 tools/reference/speechlm_reference.py --verify-fixtures
+      recompute every committed fixture from the committed checkpoints; print fp32 error, fp64-vs-fp32
+      gap and KV-cache-vs-recompute greedy parity
   /usr/bin/python3 tools/reference/speechlm_reference.py CHECKPOINT_DIR [WAV]
+      load a checkpoint and compare cached and uncached greedy decoding of a short prompt
 """
 import json
 import math
@@ -570,8 +574,57 @@ def log_mel(audio_16k: torch.Tensor, n_mels: int) -> torch.Tensor:
   return lm
 
 
+def verify_fixtures(repo: str) -> float:
+  """Recomputes every committed fixture from the committed checkpoints (fp32 and fp64), prints the
+  fp32 error against the fixture, the fp64-vs-fp32 gap and KV-cache-vs-recompute greedy parity."""
+  fix = os.path.join(repo, "ser-model", "src", "test", "resources", "fixtures", "speechlm")
+  with open(os.path.join(fix, "manifest.json"), encoding="utf-8") as f:
+    man = json.load(f)
+  mels = {c["id"]: torch.from_numpy(np.fromfile(os.path.join(fix, c["log_mel_80"]["file"]), "<f4")
+                                    .reshape(c["log_mel_80"]["shape"])) for c in man["clips"]}
+  worst = 0.0
+  print("%-13s %-12s %-17s %10s %10s %9s %9s" % ("checkpoint", "case", "output", "|fix-fp32|", "|fp64-fp32|",
+                                                 "kv==full", "ids==fix"))
+  for ck in man["checkpoints"]:
+    cdir = os.path.join(repo, "ser-model", "src", "test", "resources", ck["dir"])
+    m32, _ = load_model(cdir, torch.float32)
+    m64, _ = load_model(cdir, torch.float64)
+    for case in ck["cases"]:
+      mel = mels[case["clip"]] if case["clip"] else None
+      with torch.no_grad():
+        outs = {}
+        for tag, m, dt in (("32", m32, torch.float32), ("64", m64, torch.float64)):
+          o = {}
+          feats = None
+          if mel is not None:
+            enc = m.encode_audio(mel.to(dt))
+            o.update(encoder_hidden=enc["hidden"][0], encoder_pooled=enc["pooled"][0],
+                     encoder_output=enc["last_hidden_state"][0], projector_output=enc["projected"][0])
+            feats = enc["projected"][0]
+          o["logits"] = m.language_model(m.embed_prompt(case["input_ids"], feats))[0]
+          outs[tag] = o
+      g_kv, _ = m32.generate_greedy(case["input_ids"], mel, len(case["greedy_ids"]), use_cache=True)
+      g_full, _ = m32.generate_greedy(case["input_ids"], mel, len(case["greedy_ids"]), use_cache=False)
+      for k, v in outs["32"].items():
+        ref_arr = np.fromfile(os.path.join(fix, case[k]["file"]), "<f4").reshape(case[k]["shape"])
+        err = float(np.abs(v.numpy() - ref_arr).max())
+        gap = float((v.double() - outs["64"][k]).abs().max())
+        worst = max(worst, err)
+        print("%-13s %-12s %-17s %10.3g %10.3g %9s %9s" % (ck["name"], case["clip"] or "text-only", k, err, gap,
+                                                          g_kv == g_full, g_kv == case["greedy_ids"]))
+      assert g_kv == g_full == case["greedy_ids"], (ck["name"], case["clip"])
+  print("max |fixture - recomputed fp32| = %.3g" % worst)
+  return worst
+
+
 def main() -> None:
   torch.set_num_threads(1)
+  if len(sys.argv) < 2:
+    sys.exit(__doc__)
+  if sys.argv[1] == "--verify-fixtures":
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert verify_fixtures(repo) <= 1e-6
+    return
   ckpt = sys.argv[1]
   model, dtypes = load_model(ckpt)
   print("loaded %s: %d tensors, dtypes %s" % (ckpt, len(dtypes), sorted(set(dtypes.values()))))
