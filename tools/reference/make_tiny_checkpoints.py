@@ -324,7 +324,7 @@ def main() -> None:
   vocab = build_vocab(BASE_TEXT["vocab_size"])
   audio_ids = encode(AUDIO_PROMPT, vocab)
   text_ids = encode(TEXT_PROMPT, vocab)
-  assert audio_ids.count(AUDIO_ID) == 1 and ref.SpeechLMConfig  # noqa
+  assert audio_ids.count(AUDIO_ID) == 1, audio_ids
   manifest = {
       "generator": "tools/reference/make_tiny_checkpoints.py", "torch": torch.__version__,
       "format": "float32 little-endian raw arrays, row-major, shapes given",
