@@ -15,32 +15,42 @@ import java.util.stream.Collectors;
  */
 public enum DType {
   /** IEEE 754 binary64. */
-  F64(8, true),
+  F64(8, true, 12),
   /** IEEE 754 binary32. */
-  F32(4, true),
+  F32(4, true, 11),
   /** IEEE 754 binary16 (half precision). */
-  F16(2, true),
+  F16(2, true, 7),
   /** bfloat16: the upper 16 bits of a binary32. */
-  BF16(2, true),
+  BF16(2, true, 8),
   /** Signed 64-bit integer. */
-  I64(8, false),
+  I64(8, false, 13),
   /** Signed 32-bit integer. */
-  I32(4, false),
+  I32(4, false, 9),
   /** Signed 16-bit integer. */
-  I16(2, false),
+  I16(2, false, 5),
   /** Signed 8-bit integer. */
-  I8(1, false),
+  I8(1, false, 2),
   /** Unsigned 8-bit integer. */
-  U8(1, false),
+  U8(1, false, 1),
   /** Boolean, one byte per element (0 or 1). */
-  BOOL(1, false);
+  BOOL(1, false, 0);
 
   private final int byteSize;
   private final boolean floatingPoint;
+  private final int layoutRank;
 
-  DType(int byteSize, boolean floatingPoint) {
+  DType(int byteSize, boolean floatingPoint, int layoutRank) {
     this.byteSize = byteSize;
     this.floatingPoint = floatingPoint;
+    this.layoutRank = layoutRank;
+  }
+
+  /**
+   * Position in the Hugging Face library's dtype enum (BOOL, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16,
+   * BF16, I32, U32, F32, F64, I64, U64); writers lay tensors out by descending rank, then name.
+   */
+  int layoutRank() {
+    return layoutRank;
   }
 
   /** Size of one element in bytes. */

@@ -25,8 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * StandardCopyOption#ATOMIC_MOVE}, so readers see either the old file or the complete new one.
  *
  * <p>Layout, as the Hugging Face library writes it: the JSON header lists {@code __metadata__} (when
- * not empty) and then the tensors in data order, sorted by element size (largest first, which keeps
- * every tensor aligned to its element size) then by name; the header is padded with spaces to a
+ * not empty) and then the tensors in data order, sorted by dtype in the Hugging Face library's order
+ * (descending: I64, F64, F32, I32, BF16, F16, I16, I8, U8, BOOL, which puts wider types first and
+ * keeps tensors aligned to their element size when the header is) then by name; the header is padded with spaces to a
  * multiple of 8 bytes; the tensors tile the data region with no gap. F16 and BF16 values are narrowed
  * from {@code float} with round-to-nearest-even ({@link HalfFloats}).
  *
@@ -57,7 +58,7 @@ public final class SafeTensorsWriter {
     Objects.requireNonNull(tensors, "tensors");
     List<Map.Entry<String, TensorData>> order = new ArrayList<>(tensors.entrySet());
     order.sort(
-        Comparator.comparingInt((Map.Entry<String, TensorData> e) -> -e.getValue().dtype().byteSize())
+        Comparator.comparingInt((Map.Entry<String, TensorData> e) -> -e.getValue().dtype().layoutRank())
             .thenComparing(Map.Entry::getKey));
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) {
