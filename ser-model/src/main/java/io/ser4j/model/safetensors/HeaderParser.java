@@ -19,6 +19,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses and validates a safetensors JSON header. Stateless and thread-safe. Every problem becomes a
@@ -54,16 +56,25 @@ final class HeaderParser {
     }
   }
 
-  /** Parses JSON text strictly into a tree. */
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) ['\"](.*)['\"]");
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; (line: \\d+, column: \\d+\\])");
+
+  /** Parses JSON text strictly into a tree; {@code what} names the document in messages. */
   static JsonNode parseJson(String json, String file, String what) {
     try {
       return STRICT_JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      String msg = e.getOriginalMessage();
-      if (msg != null && msg.startsWith("Duplicate")) {
-        throw new ModelLoadException(file, what + " has a duplicate key: " + msg, e);
+      String msg = String.valueOf(e.getOriginalMessage());
+      Matcher dup = DUPLICATE.matcher(msg);
+      if (dup.find()) {
+        throw new ModelLoadException(file, what + " has duplicate key \"" + dup.group(1) + "\"", e);
       }
-      throw new ModelLoadException(file, what + " is not valid JSON: " + msg, e);
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new ModelLoadException(
+          file, what + " is not valid JSON: " + SOURCE.matcher(msg).replaceAll("[$1") + where, e);
     }
   }
 
