@@ -327,7 +327,7 @@ public final class SafeTensorsFile implements WeightSource {
   public ByteBuffer rawBuffer(String name) {
     TensorInfo t = info(name);
     if (t.byteSize() == 0) {
-      return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer();
+      return ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
     int w = windowOf(t.begin());
     ByteBuffer win = windows[w];
