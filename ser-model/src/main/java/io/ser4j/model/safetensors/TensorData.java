@@ -107,6 +107,11 @@ public final class TensorData {
       out.put(bytes, f * dtype.byteSize(), count * dtype.byteSize());
       return;
     }
+    if (dtype == DType.F32) {
+      out.asFloatBuffer().put(floats, f, count);
+      out.position(out.position() + count * Float.BYTES);
+      return;
+    }
     for (int i = f; i < f + count; i++) {
       float v = floats[i];
       switch (dtype) {

@@ -153,6 +153,27 @@ class ReferenceFixtureTest {
     assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(ref));
   }
 
+  /** The byte layouts the Hugging Face library's own serialization tests expect (tensor.rs). */
+  @Test
+  void writerMatchesTheHuggingFaceSerializationVectors(@TempDir Path tmp) throws Exception {
+    Path empty = tmp.resolve("empty.safetensors");
+    SafeTensorsWriter.write(empty, Map.of(), null);
+    assertThat(Files.readAllBytes(empty))
+        .containsExactly(8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' ');
+    Path meta = tmp.resolve("meta.safetensors");
+    SafeTensorsWriter.write(meta, Map.of(), Map.of("framework", "pt"));
+    assertThat(new String(Files.readAllBytes(meta), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .isEqualTo("(\0\0\0\0\0\0\0{\"__metadata__\":{\"framework\":\"pt\"}}     ");
+    float[] v = {0, 1, 2, 3, 4, 5};
+    Path one = tmp.resolve("one.safetensors");
+    SafeTensorsWriter.write(one, Map.of("attn0", TensorData.f32(new long[] {1, 1, 2, 3}, v)), null);
+    byte[] b = Files.readAllBytes(one);
+    String header = "{\"attn0\":{\"dtype\":\"F32\",\"shape\":[1,1,2,3],\"data_offsets\":[0,24]}}       ";
+    assertThat(b[0]).isEqualTo((byte) 72);
+    assertThat(new String(b, 8, 72, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(header);
+    assertThat(java.util.Arrays.copyOfRange(b, 80, b.length)).isEqualTo(StFiles.f32(v));
+  }
+
   @Test
   void readsTheTorchWrittenShardedCheckpoint() throws Exception {
     JsonNode fx = json(DIR.resolve("sharded/expected.json"));
