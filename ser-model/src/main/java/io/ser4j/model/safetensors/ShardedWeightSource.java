@@ -9,7 +9,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,7 @@ final class ShardedWeightSource implements WeightSource {
     // tensor -> shard name, and the shards in first-mention order
     Map<String, String> wanted = new LinkedHashMap<>();
     Map<String, Path> shardPaths = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : map.properties()) {
       String tensor = e.getKey();
       if (!e.getValue().isTextual()) {
         throw new ModelLoadException(

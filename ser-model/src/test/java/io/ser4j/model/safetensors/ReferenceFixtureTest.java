@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,7 @@ class ReferenceFixtureTest {
   /** Checks every tensor of {@code expected} against the source. */
   static int checkAll(WeightSource src, JsonNode expected) {
     int checked = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> en = it.next();
+    for (Map.Entry<String, JsonNode> en : expected.properties()) {
       String name = en.getKey();
       JsonNode e = en.getValue();
       TensorInfo info = src.info(name);

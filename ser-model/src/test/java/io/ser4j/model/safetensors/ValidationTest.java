@@ -213,7 +213,8 @@ class ValidationTest {
       t.put("x" + k, TensorData.f32(new long[] {}, new float[] {k}));
     }
     SafeTensorsWriter.write(p, t, null);
-    try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+    SafeTensorsFile f = SafeTensorsFile.open(p);
+    try {
       String in = p + ": ";
       assertThatThrownBy(() -> f.readFloats("nope"))
           .isInstanceOf(ModelLoadException.class)
@@ -229,8 +230,10 @@ class ValidationTest {
           .hasMessage(in + "tensor \"h\" has dtype F16, a float view needs F32");
       assertThatThrownBy(() -> f.readInto("w", new float[5], new long[] {2, 3}))
           .isInstanceOf(IllegalArgumentException.class);
+    } finally {
       f.close();
-      assertThatThrownBy(() -> f.readFloats("w")).isInstanceOf(IllegalStateException.class);
     }
+    assertThatThrownBy(() -> f.readFloats("w")).isInstanceOf(IllegalStateException.class);
+    f.close(); // idempotent
   }
 }
