@@ -207,25 +207,27 @@ public final class Bootstrap {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
   }
 
-  /** Draws index arrays into one reused buffer. Not thread-safe; one per call. */
+  /**
+   * Draws index arrays into one reused buffer. With one stratum (not resampling within speakers,
+   * or a single speaker) the draws are the item indices themselves, with no member table to look
+   * up. Not thread-safe; one per call.
+   */
   private static final class Resampler {
     private final SplittableRandom rng;
     private final int[] idx;
-    private final int[] members; // item indices grouped by stratum
+    private final int[] members; // item indices grouped by stratum; null when not stratified
     private final int[] start; // stratum s occupies members[start[s]..start[s+1])
 
     Resampler(ItemTable t, boolean stratified, long seed) {
       this.rng = new SplittableRandom(seed);
       this.idx = new int[t.n];
-      int strata = stratified ? t.nStrata : 1;
+      int strata = stratified && t.stratum != null ? t.nStrata : 1;
       start = new int[strata + 1];
-      members = new int[t.n];
-      if (!stratified) {
-        for (int i = 0; i < t.n; i++) {
-          members[i] = i;
-        }
+      if (strata == 1) {
+        members = null;
         start[1] = t.n;
       } else {
+        members = new int[t.n];
         for (int i = 0; i < t.n; i++) {
           start[t.stratum[i] + 1]++;
         }
@@ -258,11 +260,16 @@ public final class Bootstrap {
           if ((m2 & 0xffffffffL) < threshold) {
             m2 = redraw(bound, threshold);
           }
-          idx[k++] = members[from + (int) (m1 >>> 32)];
-          idx[k++] = members[from + (int) (m2 >>> 32)];
+          idx[k++] = from + (int) (m1 >>> 32);
+          idx[k++] = from + (int) (m2 >>> 32);
         }
         if (j < size) {
-          idx[k++] = members[from + nextBounded(size)];
+          idx[k++] = from + nextBounded(size);
+        }
+      }
+      if (members != null) {
+        for (int q = 0; q < k; q++) {
+          idx[q] = members[idx[q]];
         }
       }
       return idx;
