@@ -218,7 +218,7 @@ public final class Evaluation {
     return awareLabels;
   }
 
-  /** True when the label set was given ({@link #of(Collection, LabelSet)}), so all sets equal it. */
+  /** True when the label set was given ({@link #of(Collection, LabelSet)}): all sets equal it. */
   public boolean isLabelSetGiven() {
     return labelSetGiven;
   }

@@ -112,7 +112,9 @@ class EvaluationTest {
                 EvaluationItem.of("a", "anger", List.of("anger", "neutral")),
                 EvaluationItem.of("b", "fear", List.of("neutral", "anger"))));
     assertThat(ev.nNoMajority()).isEqualTo(2);
-    assertThat(ev.labels()).isEqualTo(ev.allLabels()).isEqualTo(LabelSet.of("anger", "fear", "neutral"));
+    assertThat(ev.labels())
+        .isEqualTo(ev.allLabels())
+        .isEqualTo(LabelSet.of("anger", "fear", "neutral"));
     assertThat(ev.macroF1()).isNaN();
     assertThat(ev.confusionMatrix().total()).isZero();
   }
