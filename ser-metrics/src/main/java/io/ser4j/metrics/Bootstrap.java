@@ -1,5 +1,6 @@
 package io.ser4j.metrics;
 
+import io.ser4j.core.LabelSet;
 import io.ser4j.core.ManifestException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,6 +166,9 @@ public final class Bootstrap {
    * hold the same item ids in the same order; each replicate scores both systems on the same
    * resampled items. The p-value is two-sided, from the replicate differences shifted to the
    * null: {@code (1 + #{|δ*_b − δ| ≥ |δ|}) / (B' + 1)} with B' the defined replicates.
+   * Each system keeps its own label sets; evaluations built without a label set may average over
+   * different classes (a class only one system predicts), so give both the same label set ({@link
+   * Evaluation#of(Collection, LabelSet)}) for a like-for-like comparison.
    *
    * @throws ManifestException if the two evaluations do not cover the same items in order
    */

@@ -102,7 +102,7 @@ final class ItemTable {
     raters = new int[n];
     cellMajority = new int[n];
     cellAware = new int[n];
-    int[] strat = new int[n];
+    int[] strat = null; // allocated when a second speaker appears
     hasDist = new boolean[n];
     int withDist = 0;
     for (int i = 0; i < n; i++) {
@@ -171,8 +171,13 @@ final class ItemTable {
         }
         lastSpeaker = speaker;
         lastStratum = s;
+        if (s > 0 && strat == null) {
+          strat = new int[n]; // items so far are all in stratum 0
+        }
       }
-      strat[i] = lastStratum;
+      if (strat != null) {
+        strat[i] = lastStratum;
+      }
       // soft columns
       if (it.distribution() != null) {
         hasDist[i] = true;
@@ -184,7 +189,7 @@ final class ItemTable {
       }
     }
     nStrata = strata.size();
-    stratum = nStrata > 1 ? strat : null;
+    stratum = strat;
     nNoMajority = noMajority;
     boolean anyScored = noMajority < n;
     majorityClasses = observedOnly && anyScored ? indices(inMajority) : all(c);
