@@ -124,6 +124,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 + manifest + " has " + corpus.speakers().size());
       }
       labelSet = labels == null ? corpus.labels() : LabelSet.parse(labels);
+      for (Label l : labelSet) {
+        corpus.labels().require(l.name()); // each fold's model knows exactly the corpus's labels
+      }
       CliProgress progress = new CliProgress(err, quiet);
       FeatureTable table =
           BaselineTrainer.extract(corpus.utterances(), BaselineFeatures.create(), threads, progress);
@@ -141,6 +144,9 @@ final class EvaluateCommand implements Callable<Integer> {
       try (Recognizer r = RecognizerProvider.open(model)) {
         modelName = r.name();
         labelSet = labels != null ? LabelSet.parse(labels) : known(corpus.labels(), r.labels(), err);
+        for (Label l : labelSet) {
+          r.labels().require(l.name()); // an unknown candidate is bad input once, not per clip
+        }
         items = new ArrayList<>();
         CliProgress progress = new CliProgress(err, quiet);
         progress.onStart("evaluate", corpus.size());

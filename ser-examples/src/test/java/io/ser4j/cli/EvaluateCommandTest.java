@@ -99,6 +99,10 @@ class EvaluateCommandTest {
         .isEqualTo(SerCli.EXIT_USAGE);
     assertThat(SerCliTest.run("evaluate", "--manifest", tmp.resolve("none.csv").toString(), "--out", tmp.toString()).exit())
         .isEqualTo(SerCli.EXIT_BAD_INPUT);
+    SerCliTest.Run unknown =
+        SerCliTest.run("evaluate", "--manifest", manifest.toString(), "--labels", "anger,contempt", "--out", tmp.toString());
+    assertThat(unknown.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
+    assertThat(unknown.err()).contains("contempt");
   }
 
   @Test

@@ -49,16 +49,33 @@ public final class BaselineFeatures {
   private final CueExtractor extractor;
   private final LogMelSpectrogram melSpectrogram;
   private final double[][] dct;
+  private final double trimBelowMaxDb;
 
-  private BaselineFeatures(CueExtractor extractor) {
+  private BaselineFeatures(CueExtractor extractor, double trimBelowMaxDb) {
     this.extractor = extractor;
+    this.trimBelowMaxDb = trimBelowMaxDb;
     this.melSpectrogram = LogMelSpectrogram.whisper(MEL_BANDS);
     this.dct = dctMatrix(MFCC_COUNT, MEL_BANDS);
   }
 
   /** A feature extractor on the default {@link CueExtractor}. */
   public static BaselineFeatures create() {
-    return new BaselineFeatures(CueExtractor.create());
+    return new BaselineFeatures(CueExtractor.create(), TRIM_BELOW_MAX_DB);
+  }
+
+  /**
+   * An extractor with another trimming threshold, for ablations only: models and model files
+   * always use {@link #TRIM_BELOW_MAX_DB}.
+   *
+   * @param trimBelowMaxDb frames more than this many dB below the maximum count as edge silence;
+   *     {@link Double#POSITIVE_INFINITY} disables trimming
+   * @throws IllegalArgumentException when it is not positive
+   */
+  public static BaselineFeatures withTrimThreshold(double trimBelowMaxDb) {
+    if (!(trimBelowMaxDb > 0)) {
+      throw new IllegalArgumentException("trim threshold must be > 0 dB, got " + trimBelowMaxDb);
+    }
+    return new BaselineFeatures(CueExtractor.create(), trimBelowMaxDb);
   }
 
   /** The feature names, in vector order (unmodifiable). */
@@ -95,7 +112,7 @@ public final class BaselineFeatures {
     CueExtractor.Analysis a = extractor.analyze(clip, false);
     double[] f = new double[NAMES.size()];
     int k = 0;
-    double[] span = trimSpan(a.intensity(), a.analysedClip().durationSeconds());
+    double[] span = trimSpan(a.intensity(), a.analysedClip().durationSeconds(), trimBelowMaxDb);
     double t0 = span[0];
     double t1 = span[1];
     double dur = t1 - t0;
@@ -285,8 +302,8 @@ public final class BaselineFeatures {
     return Collections.unmodifiableList(n);
   }
 
-  /** [t0, t1] of the span within {@link #TRIM_BELOW_MAX_DB} of the maximum intensity. */
-  static double[] trimSpan(Intensity.Contour ic, double duration) {
+  /** [t0, t1] of the span within {@code belowMaxDb} of the maximum intensity. */
+  static double[] trimSpan(Intensity.Contour ic, double duration, double belowMaxDb) {
     double[] db = ic.db();
     double max = Double.NEGATIVE_INFINITY;
     for (double v : db) {
@@ -298,7 +315,7 @@ public final class BaselineFeatures {
     int first = -1;
     int last = -1;
     for (int i = 0; i < db.length; i++) {
-      if (db[i] >= max - TRIM_BELOW_MAX_DB) {
+      if (db[i] >= max - belowMaxDb) {
         if (first < 0) {
           first = i;
         }
