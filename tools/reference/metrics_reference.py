@@ -12,8 +12,12 @@ Writes JSON fixtures under ser-metrics/src/test/resources/fixtures/metrics/:
 
 Majority-label metrics come from scikit-learn 1.2.1 (accuracy_score, f1_score macro/weighted,
 recall_score macro, precision_recall_fscore_support, confusion_matrix incl. normalize='true'),
-always with labels= the evaluation label set and zero_division=0. Everything else is written here
-in plain numpy from the published formulas (see docs/metrics.md):
+always with zero_division=0. With an explicit label set (case "labels") they get labels= that set;
+without one they get no labels= argument, so scikit-learn uses unique_labels(y_true, y_pred) of
+the items with a majority (the expected "labels"), and the annotator-aware F1 likewise
+unique_labels(y_aware, y_pred) ("labels_annotator_aware" when it differs). The multi-annotator
+metrics always use every label that occurs ("labels_all" when it differs from "labels").
+Everything else is written here in plain numpy from the published formulas (see docs/metrics.md):
   * all-inclusive macro-F1 (Chou et al. 2024): class positive when vote share > 1/C (reference)
     or probability > 1/C (prediction); sklearn f1_score(average='macro') on the multi-hot arrays
   * soft accuracy, soft micro-F1, 1 - mean JS divergence (base 2), cross-entropy (natural log,
@@ -36,6 +40,7 @@ import sys
 import numpy as np
 from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score,
                              precision_recall_fscore_support, recall_score)
+from sklearn.utils.multiclass import unique_labels
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "ser-metrics", "src", "test", "resources", "fixtures", "metrics")
@@ -155,9 +160,11 @@ def nan_to_none(x):
     return x
 
 
-def compute_all(labels, items):
+def compute_all(labels, items, given=True):
     """items: dicts with prediction, annotations, optional majority, optional distribution (list
-    aligned with labels). labels: the evaluation label set (ordered)."""
+    aligned with labels). labels: the full label set (ordered); given: whether it was given
+    explicitly (then every metric uses it) or is the union of every label that occurs (then the
+    majority-based metrics are scikit-learn without labels=, as ser4j's Evaluation.of(items))."""
     C = len(labels)
     idx = {l: i for i, l in enumerate(labels)}
     n = len(items)
@@ -169,25 +176,35 @@ def compute_all(labels, items):
     y_pred = [items[i]["prediction"] for i in keep]
     y_aware = [items[i]["prediction"] if items[i]["prediction"] in items[i]["annotations"] else maj[i]
                for i in keep]
-    out = {"n": n, "n_no_majority": n - len(keep), "labels": labels}
+    # the label sets: explicit -> the given set everywhere; implicit -> what scikit-learn picks
+    # without labels= (unique_labels, sorted) for the majority-based and annotator-aware metrics
+    if given or not keep:
+        maj_labels, aware_labels = labels, labels
+    else:
+        maj_labels = [str(x) for x in unique_labels(y_true, y_pred)]
+        aware_labels = [str(x) for x in unique_labels(y_aware, y_pred)]
+    kw = {"labels": labels} if given else {}
+    out = {"n": n, "n_no_majority": n - len(keep), "labels": maj_labels}
+    if labels != maj_labels:
+        out["labels_all"] = labels
+    if aware_labels != maj_labels:
+        out["labels_annotator_aware"] = aware_labels
     if keep:
         out["accuracy_majority"] = accuracy_score(y_true, y_pred)
-        out["macro_f1_majority"] = f1_score(y_true, y_pred, labels=labels, average="macro",
-                                            zero_division=0)
-        out["weighted_f1"] = f1_score(y_true, y_pred, labels=labels, average="weighted",
-                                      zero_division=0)
-        out["uar"] = recall_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
-        out["macro_f1_annotator_aware"] = f1_score(y_aware, y_pred, labels=labels,
-                                                   average="macro", zero_division=0)
+        out["macro_f1_majority"] = f1_score(y_true, y_pred, average="macro", zero_division=0, **kw)
+        out["weighted_f1"] = f1_score(y_true, y_pred, average="weighted", zero_division=0, **kw)
+        out["uar"] = recall_score(y_true, y_pred, average="macro", zero_division=0, **kw)
+        out["macro_f1_annotator_aware"] = f1_score(y_aware, y_pred, average="macro",
+                                                   zero_division=0, **kw)
         out["accuracy_annotator_aware"] = accuracy_score(y_aware, y_pred)
-        p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels,
-                                                     zero_division=0)
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred, zero_division=0, **kw)
         out["per_class"] = {l: {"precision": float(p[i]), "recall": float(r[i]),
                                 "f1": float(f[i]), "support": int(s[i])}
-                            for i, l in enumerate(labels)}
-        out["confusion_matrix"] = confusion_matrix(y_true, y_pred, labels=labels).tolist()
+                            for i, l in enumerate(maj_labels)}
+        out["confusion_matrix"] = confusion_matrix(y_true, y_pred, **kw).tolist()
         out["confusion_matrix_normalized"] = confusion_matrix(
-            y_true, y_pred, labels=labels, normalize="true").tolist()
+            y_true, y_pred, normalize="true", **kw).tolist()
+        assert len(out["confusion_matrix"]) == len(maj_labels)
     else:
         for k in ["accuracy_majority", "macro_f1_majority", "weighted_f1", "uar",
                   "macro_f1_annotator_aware", "accuracy_annotator_aware"]:
@@ -297,8 +314,8 @@ def crema_d(data_dir):
         fixture_items.append({"id": fname + "#" + rid, "speaker": fname[:4],
                               "prediction": CREMA_LABELS[pred], "votes": votes,
                               "distribution_scores": [int(s) for s in scores]})
-    labels = sorted(set(CREMA_LABELS))  # union of references and predictions, sorted
-    expected = compute_all(labels, items)
+    labels = sorted(set(CREMA_LABELS))  # every label that occurs (all six are voted), sorted
+    expected = compute_all(labels, items, given=False)
     ci = bootstrap_ci(labels, items, 1000, SEED)
     return {
         "description": "CREMA-D voice-only crowd votes (tabulatedVotes.csv rows 1xxxxx, ODbL 1.0); "
@@ -321,7 +338,8 @@ def edge_cases():
                                        | {it["majority"] for it in items if it.get("majority")})
         exp = compute_all(eval_labels, [dict(it, distribution=None if it.get("distribution") is None
                                              else [it["distribution"].get(l, 0.0)
-                                                   for l in eval_labels]) for it in items])
+                                                   for l in eval_labels]) for it in items],
+                          given=labels is not None)
         cases.append({"name": name, "labels": labels, "items": items, "expected": exp})
 
     def it(i, pred, ann, dist=None, majority=None, speaker=None):
@@ -377,6 +395,37 @@ def edge_cases():
         it(3, "sad", ["sad", "sad"]),
         it(4, "ang", ["neu", "neu", "sad"]),
     ], labels=["neu", "ang", "sad", "fea"])
+    # 'fea' is only ever a minority annotation: it is in labels_all (soft metrics, agreement, the
+    # all-inclusive 1/C threshold) but not a zero-F1 class of the majority-based metrics
+    add("label_only_as_minority_annotation", [
+        it(1, "ang", ["ang", "ang", "fea"], {"ang": 0.6, "fea": 0.3, "neu": 0.1}),
+        it(2, "neu", ["neu", "neu", "ang"], {"ang": 0.2, "fea": 0.1, "neu": 0.7}),
+        it(3, "neu", ["ang", "ang", "neu", "fea"], {"ang": 0.3, "fea": 0.2, "neu": 0.5}),
+        it(4, "ang", ["neu", "neu", "neu"], {"ang": 0.5, "fea": 0.0, "neu": 0.5}),
+        it(5, "ang", ["ang", "fea", "ang"], {"ang": 0.9, "fea": 0.05, "neu": 0.05}),
+    ])
+    # the only item that predicts 'sur' has no majority (a tie): 'sur' is in labels_all but not in
+    # labels; and 'sad' is a majority only where the prediction ('neu') was chosen by an
+    # annotator, so the annotator-aware reference never is 'sad': labels_annotator_aware drops it
+    add("unused_prediction_of_item_without_majority", [
+        it(1, "sur", ["ang", "neu"], {"ang": 0.2, "neu": 0.2, "sad": 0.1, "sur": 0.5}),
+        it(2, "ang", ["ang", "ang", "neu"], {"ang": 0.7, "neu": 0.2, "sad": 0.1, "sur": 0.0}),
+        it(3, "neu", ["sad", "sad", "neu"], {"ang": 0.1, "neu": 0.5, "sad": 0.4, "sur": 0.0}),
+        it(4, "neu", ["neu", "ang", "neu"], {"ang": 0.3, "neu": 0.6, "sad": 0.1, "sur": 0.0}),
+        it(5, "ang", ["neu", "neu"], {"ang": 0.6, "neu": 0.3, "sad": 0.0, "sur": 0.1}),
+    ])
+    # nobody agrees: no item has a majority; labels fall back to every label
+    add("no_item_has_a_majority", [
+        it(1, "ang", ["ang", "neu"], {"ang": 0.5, "neu": 0.5}),
+        it(2, "neu", ["neu", "ang"], {"ang": 0.4, "neu": 0.6}),
+    ])
+    # the same minority-only label with an explicit label set: then it is a zero-F1 class
+    add("minority_annotation_with_explicit_labels", [
+        it(1, "ang", ["ang", "ang", "fea"]),
+        it(2, "neu", ["neu", "neu", "ang"]),
+        it(3, "neu", ["ang", "ang", "neu", "fea"]),
+        it(4, "ang", ["neu", "neu", "neu"]),
+    ], labels=["ang", "fea", "neu"])
     # mixed: only some items have a distribution; a speaker on each item
     add("partial_distributions", [
         it(1, "ang", ["ang", "ang"], {"ang": 0.8, "neu": 0.2}, speaker="s1"),

@@ -128,8 +128,11 @@ final class MetricsCommand implements Callable<Integer> {
       names = "--labels",
       paramLabel = "a,b,...",
       description =
-          "The label set, in this order (default: the union of the labels in the"
-              + " input, sorted). A label outside it is bad input.")
+          "The label set of every metric, in this order. Default: the majority-based"
+              + " metrics use the union of the majority labels and predictions of the items"
+              + " with a majority (as scikit-learn without labels=), the soft and agreement"
+              + " metrics every label in the input; both sorted. A label outside --labels is"
+              + " bad input.")
   String labels;
 
   @Option(
@@ -160,7 +163,10 @@ final class MetricsCommand implements Callable<Integer> {
     for (Line l : lines) {
       items.add(l.item());
     }
-    Evaluation ev = Evaluation.of(items, labelSet);
+    // without --labels the library picks the label sets (GUIDE §7): the majority-based metrics
+    // over the majority labels and predictions of the items with a majority, the soft and
+    // agreement metrics over every label (labelSet above is that full set, for the line check)
+    Evaluation ev = given != null ? Evaluation.of(items, given) : Evaluation.of(items);
     MetricsReport report = ev.report();
     if (bootstrap != null) {
       report =
@@ -409,7 +415,10 @@ final class MetricsCommand implements Callable<Integer> {
     return s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
 
-  /** The union of predictions, annotations and given majorities, sorted (as Evaluation.of). */
+  /**
+   * The union of predictions, annotations and given majorities, sorted (as {@link
+   * Evaluation#allLabels()} without --labels).
+   */
   private static LabelSet union(List<Line> lines) {
     TreeSet<Label> all = new TreeSet<>();
     for (Line l : lines) {

@@ -1,6 +1,7 @@
 package io.ser4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ser4j.core.Label;
 import io.ser4j.core.LabelDistribution;
 import io.ser4j.core.LabelSet;
+import io.ser4j.metrics.Agreement;
 import io.ser4j.metrics.Bootstrap;
 import io.ser4j.metrics.ConfidenceInterval;
 import io.ser4j.metrics.Evaluation;
@@ -162,7 +164,13 @@ class MetricsCommandTest {
     Evaluation ev = Evaluation.of(itemsWithDist);
     assertThat(j.get("n").asInt()).isEqualTo(ev.n()).isEqualTo(7442);
     assertThat(j.get("n_no_majority").asInt()).isEqualTo(ev.nNoMajority()).isPositive();
-    assertThat(j.get("labels")).hasSize(ev.labels().size());
+    List<String> labelNames = new ArrayList<>();
+    j.get("labels").forEach(l -> labelNames.add(l.asText()));
+    List<String> expectedNames = new ArrayList<>();
+    ev.labels().forEach(l -> expectedNames.add(l.name()));
+    assertThat(labelNames).isEqualTo(expectedNames).hasSize(6);
+    // every CREMA-D label is a majority or a prediction somewhere: no separate full set
+    assertThat(j.has("labels_all")).isFalse();
     for (Metric m : Metric.values()) {
       double v = ev.metric(m);
       assertThat(j.get(m.key()).asDouble()).as(m.key()).isEqualTo(v);
@@ -325,6 +333,60 @@ class MetricsCommandTest {
     JsonNode j = ok.json();
     assertThat(j.get("labels").toString()).isEqualTo("[\"fear\",\"anger\",\"contempt\"]");
     assertThat(j.get("confusion_matrix")).hasSize(3);
+  }
+
+  /**
+   * GUIDE §7: without --labels the majority-based metrics use the union of the majority labels and
+   * predictions of the items with a majority (scikit-learn without labels=): a label that is only
+   * ever a minority annotation ('contempt') and the prediction of an item without a majority
+   * ('surprise') are in labels_all (agreement, soft metrics) but not zero-F1 classes.
+   */
+  @Test
+  void implicitLabelsLeaveOutMinorityOnlyAnnotationsAndPredictionsOfTies() throws IOException {
+    Path f =
+        Files.writeString(
+            tmp.resolve("implicit.jsonl"),
+            "{\"id\": \"a\", \"prediction\": \"anger\","
+                + " \"annotations\": [\"anger\", \"anger\", \"contempt\"]}\n"
+                + "{\"id\": \"b\", \"prediction\": \"fear\","
+                + " \"annotations\": [\"fear\", \"contempt\", \"fear\"]}\n"
+                + "{\"id\": \"c\", \"prediction\": \"anger\","
+                + " \"annotations\": [\"fear\", \"fear\"]}\n"
+                + "{\"id\": \"d\", \"prediction\": \"surprise\","
+                + " \"annotations\": [\"anger\", \"fear\"]}\n");
+    Run r = run("metrics", "--input", f.toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("n_no_majority").asInt()).isEqualTo(1);
+    assertThat(j.get("labels").toString()).isEqualTo("[\"anger\",\"fear\"]");
+    assertThat(j.get("labels_all").toString())
+        .isEqualTo("[\"anger\",\"contempt\",\"fear\",\"surprise\"]");
+    // anger: P=1/2 R=1 F1=2/3; fear: P=1 R=1/2 F1=2/3 -> Macro-F1 2/3 over two classes
+    assertThat(j.get("macro_f1_majority").asDouble()).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(j.get("uar").asDouble()).isCloseTo(0.75, within(1e-12));
+    assertThat(j.get("per_class").size()).isEqualTo(2);
+    assertThat(j.get("per_class").has("contempt")).isFalse();
+    assertThat(j.get("confusion_matrix").toString()).isEqualTo("[[1,0],[1,1]]");
+    // the agreement metrics see all four categories (contempt votes are disagreement)
+    int[][] counts = {{2, 1, 0, 0}, {0, 1, 2, 0}, {0, 0, 2, 0}, {1, 0, 1, 0}};
+    assertThat(j.get("fleiss_kappa").asDouble())
+        .isCloseTo(Agreement.fleissKappa(counts), within(1e-12));
+
+    // --labels with the full set: everything over it, the unused classes are zero-F1 classes
+    Run g =
+        run(
+            "metrics",
+            "--input",
+            f.toString(),
+            "--json",
+            "--labels",
+            "anger,contempt,fear,surprise");
+    assertThat(g.exit()).as(g.err()).isZero();
+    JsonNode k = g.json();
+    assertThat(k.get("labels")).hasSize(4);
+    assertThat(k.has("labels_all")).isFalse();
+    assertThat(k.get("macro_f1_majority").asDouble()).isCloseTo(2.0 / 3 / 2, within(1e-12));
+    assertThat(k.get("fleiss_kappa").asDouble()).isEqualTo(j.get("fleiss_kappa").asDouble());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.ser4j.metrics;
 
+import io.ser4j.core.LabelSet;
 import io.ser4j.core.ManifestException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,9 +128,24 @@ public final class Bootstrap {
     double[][] reps = new double[ms.size()][replicates];
     Resampler rs = new Resampler(t, stratified, seed);
     ItemTable.Workspace ws = new ItemTable.Workspace(t.c);
+    // metrics that read only confusion counts: count each draw directly, no index array
+    boolean countsOnly = !ms.isEmpty();
+    boolean majority = false;
+    boolean aware = false;
+    for (Metric m : ms) {
+      majority |= m.family() == Metric.Family.MAJORITY;
+      aware |= m.family() == Metric.Family.ANNOTATOR_AWARE;
+      countsOnly &=
+          m.family() == Metric.Family.MAJORITY || m.family() == Metric.Family.ANNOTATOR_AWARE;
+    }
     for (int b = 0; b < replicates; b++) {
-      int[] idx = rs.next();
       ws.reset();
+      int[] idx;
+      if (countsOnly) {
+        idx = rs.nextCounts(t, ws, majority, aware);
+      } else {
+        idx = rs.next();
+      }
       for (int j = 0; j < ms.size(); j++) {
         reps[j][b] = ms.get(j).compute(t, idx, idx.length, ws);
       }
@@ -150,6 +166,9 @@ public final class Bootstrap {
    * hold the same item ids in the same order; each replicate scores both systems on the same
    * resampled items. The p-value is two-sided, from the replicate differences shifted to the
    * null: {@code (1 + #{|δ*_b − δ| ≥ |δ|}) / (B' + 1)} with B' the defined replicates.
+   * Each system keeps its own label sets; evaluations built without a label set may average over
+   * different classes (a class only one system predicts), so give both the same label set ({@link
+   * Evaluation#of(Collection, LabelSet)}) for a like-for-like comparison.
    *
    * @throws ManifestException if the two evaluations do not cover the same items in order
    */
@@ -207,25 +226,32 @@ public final class Bootstrap {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
   }
 
-  /** Draws index arrays into one reused buffer. Not thread-safe; one per call. */
+  /**
+   * Draws index arrays into one reused buffer. With one stratum (not resampling within speakers,
+   * or a single speaker) the draws are the item indices themselves, with no member table to look
+   * up. Not thread-safe; one per call.
+   */
   private static final class Resampler {
+    /** Most classes for which every confusion cell index (up to c * c) fits in an unsigned byte. */
+    static final int MAX_BYTE_CELL_CLASSES = 15;
+
     private final SplittableRandom rng;
     private final int[] idx;
-    private final int[] members; // item indices grouped by stratum
+    private final int[] members; // item indices grouped by stratum; null when not stratified
     private final int[] start; // stratum s occupies members[start[s]..start[s+1])
 
     Resampler(ItemTable t, boolean stratified, long seed) {
       this.rng = new SplittableRandom(seed);
+      this.intCellMajority = t.cellMajority;
+      this.intCellAware = t.cellAware;
       this.idx = new int[t.n];
-      int strata = stratified ? t.nStrata : 1;
+      int strata = stratified && t.stratum != null ? t.nStrata : 1;
       start = new int[strata + 1];
-      members = new int[t.n];
-      if (!stratified) {
-        for (int i = 0; i < t.n; i++) {
-          members[i] = i;
-        }
+      if (strata == 1) {
+        members = null;
         start[1] = t.n;
       } else {
+        members = new int[t.n];
         for (int i = 0; i < t.n; i++) {
           start[t.stratum[i] + 1]++;
         }
@@ -239,7 +265,92 @@ public final class Bootstrap {
       }
     }
 
+    /** Draws one resample into the index buffer and returns it. */
     int[] next() {
+      draw();
+      return idx;
+    }
+
+    /**
+     * Draws one resample (the same draws as {@link #next()}) and counts it straight into the
+     * majority and/or annotator-aware confusion counts of {@code ws}, marking them ready; the index
+     * buffer is not written. Returns the (stale) index buffer, which a metric reading only these
+     * counts never looks at.
+     */
+    int[] nextCounts(ItemTable t, ItemTable.Workspace ws, boolean majority, boolean aware) {
+      countMajority = majority ? ws.cm : null;
+      countAware = aware ? ws.cmAware : null;
+      if (majority && cellMajority == null) {
+        cellMajority = compact(t.cellMajority, t.c);
+      }
+      if (aware && cellAware == null) {
+        cellAware = compact(t.cellAware, t.c);
+      }
+      if (majority) {
+        Arrays.fill(ws.cm, 0);
+      }
+      if (aware) {
+        Arrays.fill(ws.cmAware, 0);
+      }
+      try {
+        draw();
+      } finally {
+        countMajority = null;
+        countAware = null;
+      }
+      int discard = t.c * t.c;
+      if (majority) {
+        ws.majorityTotal = idx.length - ws.cm[discard];
+        ws.majorityReady = true;
+      }
+      if (aware) {
+        ws.awareTotal = idx.length - ws.cmAware[discard];
+        ws.awareReady = true;
+      }
+      return idx;
+    }
+
+    // counts are set only during nextCounts; the cell columns are built on first use
+    private long[] countMajority;
+    private long[] countAware;
+    private byte[] cellMajority;
+    private byte[] cellAware;
+
+    /**
+     * The cell column as unsigned bytes when every cell index fits (at most {@value
+     * #MAX_BYTE_CELL_CLASSES} classes): a quarter of the memory, so the random lookups of the draws
+     * stay in cache. Null when it does not fit (then the int column is used).
+     */
+    private static byte[] compact(int[] cells, int c) {
+      if (c > MAX_BYTE_CELL_CLASSES) {
+        return null;
+      }
+      byte[] out = new byte[cells.length];
+      for (int i = 0; i < cells.length; i++) {
+        out[i] = (byte) cells[i];
+      }
+      return out;
+    }
+
+    private int[] intCellMajority;
+    private int[] intCellAware;
+
+    /** Records draw {@code u} (a position in the member table) as the k-th item of the resample. */
+    private void put(int k, int u) {
+      int i = members == null ? u : members[u];
+      if (countMajority == null && countAware == null) {
+        idx[k] = i;
+        return;
+      }
+      if (countMajority != null) {
+        countMajority[cellMajority != null ? cellMajority[i] & 0xff : intCellMajority[i]]++;
+      }
+      if (countAware != null) {
+        countAware[cellAware != null ? cellAware[i] & 0xff : intCellAware[i]]++;
+      }
+    }
+
+    private void draw() {
       int k = 0;
       for (int s = 0; s + 1 < start.length; s++) {
         int from = start[s];
@@ -258,14 +369,13 @@ public final class Bootstrap {
           if ((m2 & 0xffffffffL) < threshold) {
             m2 = redraw(bound, threshold);
           }
-          idx[k++] = members[from + (int) (m1 >>> 32)];
-          idx[k++] = members[from + (int) (m2 >>> 32)];
+          put(k++, from + (int) (m1 >>> 32));
+          put(k++, from + (int) (m2 >>> 32));
         }
         if (j < size) {
-          idx[k++] = members[from + nextBounded(size)];
+          put(k++, from + nextBounded(size));
         }
       }
-      return idx;
     }
 
     private long redraw(long bound, long threshold) {

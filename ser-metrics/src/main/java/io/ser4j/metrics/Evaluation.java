@@ -20,13 +20,37 @@ import java.util.TreeSet;
  *
  * <p>Rules (GUIDE §7): the reference of majority-based metrics is the item's given majority, else
  * the strict plurality of its annotations; items with neither are counted in {@link
- * #nNoMajority()} and left out of every majority-based and annotator-aware metric. Per-class
- * averages run over the whole label set (scikit-learn's {@code labels=} with {@code
- * zero_division=0}): a class never predicted or absent from the references contributes 0. Soft
- * metrics use the items that carry a distribution. Agreement uses every item's annotations.
+ * #nNoMajority()} and left out of every majority-based and annotator-aware metric. Soft metrics
+ * use the items that carry a distribution. Agreement uses every item's annotations.
+ *
+ * <p>Label sets. With a given label set ({@link #of(Collection, LabelSet)}, {@code ser metrics
+ * --labels}) every metric uses it: per-class averages run over the whole set (scikit-learn's {@code
+ * labels=} with {@code zero_division=0}), so a class never predicted or absent from the references
+ * contributes 0. Without one ({@link #of(Collection)}):
+ *
+ * <ul>
+ *   <li>the majority-based metrics (accuracy, macro and weighted F1, UAR, {@link #perClass()},
+ *       {@link #confusionMatrix()}) use {@link #labels()}: the union of the majority labels and
+ *       the predictions of the items that have a majority, exactly as scikit-learn without {@code
+ *       labels=} on those two vectors ({@code unique_labels(y_true, y_pred)});
+ *   <li>the annotator-aware metrics use {@link #annotatorAwareLabels()}: the union of the
+ *       effective (annotator-aware) references and the predictions of the same items, again as
+ *       scikit-learn would on those vectors. It is a subset of {@link #labels()}: a class whose
+ *       every majority occurrence is credited to a prediction some annotator chose has no
+ *       reference left and is not averaged in as a zero;
+ *   <li>the multi-annotator metrics (soft metrics, all-inclusive F1 with its 1/C threshold,
+ *       agreement, ECE) use {@link #allLabels()}: every label that occurs as prediction,
+ *       annotation or given majority, because they need the annotators' full distribution.
+ * </ul>
+ *
+ * So a label that only ever appears as a minority annotation is in {@link #allLabels()} but not a
+ * zero-F1 class of the majority Macro-F1. All sets are in alphabetical order. When no item has a
+ * majority, {@link #labels()} and {@link #annotatorAwareLabels()} fall back to {@link
+ * #allLabels()} (the majority-based metrics are then all undefined). The bootstrap keeps these
+ * sets fixed across replicates (a class absent from a resample contributes 0).
  *
  * <pre>{@code
- * Evaluation ev = Evaluation.of(items);            // label set = union of labels seen
+ * Evaluation ev = Evaluation.of(items);            // label sets as observed (see above)
  * double f1 = ev.macroF1();                        // against the majority label
  * double aware = ev.annotatorAwareMacroF1();       // report beside it, never instead
  * Map<String, Object> json = ev.report().toJsonMap();
@@ -40,8 +64,15 @@ public final class Evaluation {
   private final List<ClassMetrics> perClass;
   private final List<ReliabilityBin> reliability;
 
-  private Evaluation(List<EvaluationItem> items, LabelSet labels) {
-    this.table = new ItemTable(items, labels);
+  private final boolean labelSetGiven;
+  private final LabelSet majorityLabels;
+  private final LabelSet awareLabels;
+
+  private Evaluation(List<EvaluationItem> items, LabelSet labels, boolean labelSetGiven) {
+    this.table = new ItemTable(items, labels, !labelSetGiven);
+    this.labelSetGiven = labelSetGiven;
+    this.majorityLabels = subset(labels, table.majorityClasses);
+    this.awareLabels = subset(labels, table.awareClasses);
     ItemTable.Workspace ws = new ItemTable.Workspace(labels.size());
     int[] idx = table.identity();
     EnumMap<Metric, Double> v = new EnumMap<>(Metric.class);
@@ -50,9 +81,10 @@ public final class Evaluation {
     }
     this.values = Collections.unmodifiableMap(v);
     table.confusion(idx, idx.length, false, ws.cm);
-    this.confusion = new ConfusionMatrix(labels, ws.cm);
+    this.confusion =
+        new ConfusionMatrix(majorityLabels, submatrix(ws.cm, labels.size(), table.majorityClasses));
     List<ClassMetrics> pc = new ArrayList<>();
-    for (int k = 0; k < labels.size(); k++) {
+    for (int k : table.majorityClasses) {
       pc.add(
           new ClassMetrics(
               labels.get(k),
@@ -63,7 +95,8 @@ public final class Evaluation {
     }
     this.perClass = List.copyOf(pc);
     table.confusion(idx, idx.length, true, ws.cm);
-    this.awareConfusion = new ConfusionMatrix(labels, ws.cm);
+    this.awareConfusion =
+        new ConfusionMatrix(awareLabels, submatrix(ws.cm, labels.size(), table.awareClasses));
     table.ece(idx, idx.length, ws.binCount, ws.binConf, ws.binCorrect);
     List<ReliabilityBin> bins = new ArrayList<>();
     for (int b = 0; b < ItemTable.ECE_BINS; b++) {
@@ -80,10 +113,14 @@ public final class Evaluation {
   }
 
   /**
-   * Scores {@code items} over the union of their labels (annotations, given majorities and
-   * predictions), in alphabetical order.
+   * Scores {@code items} without a given label set: the majority-based metrics over the labels
+   * that occur as majority label or prediction of the items with a majority ({@link #labels()}),
+   * the multi-annotator metrics over every label that occurs ({@link #allLabels()}); see the class
+   * documentation.
    *
    * @throws ManifestException if there are no items
+   * @throws UnknownLabelException naming the item id when a distribution gives a positive
+   *     probability to a label that no item uses as prediction, annotation or majority
    */
   public static Evaluation of(Collection<EvaluationItem> items) {
     List<EvaluationItem> list = checked(items);
@@ -95,7 +132,7 @@ public final class Evaluation {
         union.add(it.majority());
       }
     }
-    return new Evaluation(list, LabelSet.of(union));
+    return new Evaluation(list, LabelSet.of(union), false);
   }
 
   /**
@@ -109,7 +146,30 @@ public final class Evaluation {
     if (labels == null) {
       throw new ManifestException("labels", "the label set is missing");
     }
-    return new Evaluation(checked(items), labels);
+    return new Evaluation(checked(items), labels, true);
+  }
+
+  private static LabelSet subset(LabelSet labels, int[] classes) {
+    if (classes.length == labels.size()) {
+      return labels;
+    }
+    List<Label> out = new ArrayList<>(classes.length);
+    for (int k : classes) {
+      out.add(labels.get(k));
+    }
+    return LabelSet.of(out);
+  }
+
+  /** The rows and columns {@code classes} of a row-major (c, c) matrix. */
+  private static long[] submatrix(long[] cm, int c, int[] classes) {
+    int s = classes.length;
+    long[] out = new long[s * s];
+    for (int r = 0; r < s; r++) {
+      for (int k = 0; k < s; k++) {
+        out[r * s + k] = cm[classes[r] * c + classes[k]];
+      }
+    }
+    return out;
   }
 
   private static List<EvaluationItem> checked(Collection<EvaluationItem> items) {
@@ -130,9 +190,37 @@ public final class Evaluation {
     return table;
   }
 
-  /** The label set the metrics are computed over. */
+  /**
+   * The label set of the majority-based metrics, which orders {@link #perClass()} and {@link
+   * #confusionMatrix()}: the given label set, else the union of the majority labels and the
+   * predictions of the items that have a majority (see the class documentation).
+   */
   public LabelSet labels() {
+    return majorityLabels;
+  }
+
+  /**
+   * Every label of the evaluation, used by the multi-annotator metrics (soft metrics, all-inclusive
+   * F1, agreement, ECE): the given label set, else every label that occurs as prediction,
+   * annotation or given majority. A superset of {@link #labels()}.
+   */
+  public LabelSet allLabels() {
     return table.labels;
+  }
+
+  /**
+   * The label set of the annotator-aware metrics, which orders {@link
+   * #annotatorAwareConfusionMatrix()}: the given label set, else the union of the annotator-aware
+   * references and the predictions of the items that have a majority. A subset of {@link
+   * #labels()}.
+   */
+  public LabelSet annotatorAwareLabels() {
+    return awareLabels;
+  }
+
+  /** True when the label set was given ({@link #of(Collection, LabelSet)}): all sets equal it. */
+  public boolean isLabelSetGiven() {
+    return labelSetGiven;
   }
 
   /** Number of items. */
@@ -178,7 +266,7 @@ public final class Evaluation {
     return metric(Metric.ACCURACY_MAJORITY);
   }
 
-  /** Macro-F1 against the majority label, averaged over the whole label set. */
+  /** Macro-F1 against the majority label, averaged over {@link #labels()}. */
   public double macroF1() {
     return metric(Metric.MACRO_F1_MAJORITY);
   }
@@ -188,12 +276,15 @@ public final class Evaluation {
     return metric(Metric.WEIGHTED_F1);
   }
 
-  /** Unweighted average recall (macro recall) against the majority label. */
+  /** Unweighted average recall (macro recall) against the majority label over {@link #labels()}. */
   public double uar() {
     return metric(Metric.UAR);
   }
 
-  /** Annotator-aware Macro-F1 (prediction is the reference when any annotator chose it). */
+  /**
+   * Annotator-aware Macro-F1 (prediction is the reference when any annotator chose it), averaged
+   * over {@link #annotatorAwareLabels()}.
+   */
   public double annotatorAwareMacroF1() {
     return metric(Metric.MACRO_F1_ANNOTATOR_AWARE);
   }
@@ -253,7 +344,10 @@ public final class Evaluation {
     return metric(Metric.KRIPPENDORFF_ALPHA);
   }
 
-  /** Per-class precision, recall, F1 and support against the majority label, in label order. */
+  /**
+   * Per-class precision, recall, F1 and support against the majority label, one per class of {@link
+   * #labels()}, in that order.
+   */
   public List<ClassMetrics> perClass() {
     return perClass;
   }
@@ -263,12 +357,15 @@ public final class Evaluation {
     return perClass.stream().filter(c -> c.label().equals(label)).findFirst();
   }
 
-  /** Confusion matrix against the majority label (rows reference, columns prediction). */
+  /**
+   * Confusion matrix against the majority label (rows reference, columns prediction), over {@link
+   * #labels()}.
+   */
   public ConfusionMatrix confusionMatrix() {
     return confusion;
   }
 
-  /** Confusion matrix against the annotator-aware reference. */
+  /** Confusion matrix against the annotator-aware reference, over {@link #annotatorAwareLabels}. */
   public ConfusionMatrix annotatorAwareConfusionMatrix() {
     return awareConfusion;
   }

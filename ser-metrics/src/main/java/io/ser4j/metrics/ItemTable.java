@@ -13,6 +13,15 @@ import java.util.Map;
  * metric over any multiset of item indices (the identity for point estimates, a resample for the
  * bootstrap) is one pass over an {@code int[]} with no allocation. Immutable after construction;
  * thread-safe. Kernels take a caller-owned {@link Workspace}.
+ *
+ * <p>Every column is indexed by the full label set {@link #labels} (every label that occurs, or the
+ * given set). The majority-based and annotator-aware metrics average over the subsets {@link
+ * #majorityClasses} and {@link #awareClasses} of it: the whole set when the label set was given,
+ * else only the classes that occur as reference or prediction among the items with a majority (as
+ * scikit-learn's default {@code unique_labels(y_true, y_pred)}). Classes outside such a subset have
+ * an empty row and column in that confusion matrix, so the subset changes only the averages.
+ *
+ * <p>The soft-label columns are allocated only when some item carries a distribution.
  */
 final class ItemTable {
   /** Number of equal-width confidence bins of the expected calibration error. */
@@ -23,30 +32,38 @@ final class ItemTable {
   final LabelSet labels;
   final int n;
   final int c;
+  /**
+   * Indices (into {@link #labels}, ascending) of the classes the majority-based metrics average
+   * over.
+   */
+  final int[] majorityClasses;
+  /** Indices (ascending) of the classes the annotator-aware metrics average over. */
+  final int[] awareClasses;
   final String[] ids;
-  /** Predicted label index per item. */
-  final int[] pred;
-  /** Majority (reference) label index per item, -1 when there is none. */
-  final int[] maj;
-  /** Annotator-aware reference: the prediction when any annotator chose it, else the majority. */
-  final int[] aware;
   /** Vote counts, row-major (n, c). */
   final int[] votes;
   /**
-   * Confusion cell per item, {@code ref * c + pred}, or {@code c * c} (a discard cell) when the
-   * item has no majority label: lets the bootstrap count a resample with one lookup per draw.
+   * Confusion cell per item, {@code majority * c + prediction}, or {@code c * c} (a discard cell)
+   * when the item has no majority label: lets the bootstrap count a resample with one lookup per
+   * draw.
    */
   final int[] cellMajority;
-  /** As {@link #cellMajority} with the annotator-aware reference. */
+  /**
+   * As {@link #cellMajority} with the annotator-aware reference (the prediction when any annotator
+   * chose it, else the majority label).
+   */
   final int[] cellAware;
   /** Votes per item. */
   final int[] raters;
-  /** Speaker stratum per item (items without a speaker share one stratum). */
+  /**
+   * Speaker stratum per item (items without a speaker share one stratum); null when there is only
+   * one stratum (resampling within it is plain resampling).
+   */
   final int[] stratum;
   final int nStrata;
   final int nNoMajority;
 
-  // soft metrics: defined where hasDist[i]
+  // soft metrics: defined where hasDist[i]; the columns below are null when nDist == 0
   final boolean[] hasDist;
   final int nDist;
   final double[] softMin;
@@ -63,56 +80,68 @@ final class ItemTable {
   final boolean[] hotRef;
   final boolean[] hotPred;
 
-  // agreement
-  /** Per-item Fleiss agreement sum_c n_ic(n_ic-1)/(n_i(n_i-1)), NaN when fewer than 2 votes. */
-  final double[] fleissAgreement;
-  /** Per-item vote shares n_ic / n_i, row-major (n, c). */
-  final double[] shares;
-  /** Per-item Krippendorff disagreement (m^2 - sum_c n_c^2)/(m-1), 0 when fewer than 2 votes. */
-  final double[] kripDisagreement;
 
+  /** A table over a given label set: every class counts in every average. */
   ItemTable(List<EvaluationItem> items, LabelSet labels) {
+    this(items, labels, false);
+  }
+
+  /**
+   * A table over {@code labels}.
+   *
+   * @param observedOnly when true, the majority-based (annotator-aware) averages run only over the
+   *     classes that occur as majority (annotator-aware) reference or prediction among the items
+   *     with a majority; when false over the whole label set
+   */
+  ItemTable(List<EvaluationItem> items, LabelSet labels, boolean observedOnly) {
     this.labels = labels;
     this.n = items.size();
     this.c = labels.size();
     ids = new String[n];
-    pred = new int[n];
-    maj = new int[n];
-    aware = new int[n];
     votes = new int[n * c];
     raters = new int[n];
     cellMajority = new int[n];
     cellAware = new int[n];
-    stratum = new int[n];
+    int[] strat = null; // allocated when a second speaker appears
     hasDist = new boolean[n];
-    softMin = new double[n];
-    refSum = new double[n];
-    predSum = new double[n];
-    jsd = new double[n];
-    crossEntropy = new double[n];
-    entropyRef = new double[n];
-    entropyPred = new double[n];
-    confidence = new double[n];
-    argmaxCorrect = new boolean[n];
-    eceBin = new int[n];
-    hotRef = new boolean[n * c];
-    hotPred = new boolean[n * c];
-    fleissAgreement = new double[n];
-    shares = new double[n * c];
-    kripDisagreement = new double[n];
-    Map<String, Integer> strata = new HashMap<>();
-    int noMajority = 0;
     int withDist = 0;
-    double[] p = new double[c];
-    double[] y = new double[c];
+    for (int i = 0; i < n; i++) {
+      if (items.get(i).distribution() != null) {
+        withDist++;
+      }
+    }
+    nDist = withDist;
+    boolean soft = withDist > 0;
+    softMin = soft ? new double[n] : null;
+    refSum = soft ? new double[n] : null;
+    predSum = soft ? new double[n] : null;
+    jsd = soft ? new double[n] : null;
+    crossEntropy = soft ? new double[n] : null;
+    entropyRef = soft ? new double[n] : null;
+    entropyPred = soft ? new double[n] : null;
+    confidence = soft ? new double[n] : null;
+    argmaxCorrect = soft ? new boolean[n] : null;
+    eceBin = soft ? new int[n] : null;
+    hotRef = soft ? new boolean[n * c] : null;
+    hotPred = soft ? new boolean[n * c] : null;
+    Map<String, Integer> strata = new HashMap<>();
+    String lastSpeaker = null;
+    int lastStratum = -1;
+    int noMajority = 0;
+    boolean[] inMajority = new boolean[c];
+    boolean[] inAware = new boolean[c];
+    double[] p = soft ? new double[c] : null;
+    double[] y = soft ? new double[c] : null;
     for (int i = 0; i < n; i++) {
       EvaluationItem it = items.get(i);
       ids[i] = it.id();
-      pred[i] = index(it.prediction(), it.id(), "prediction");
-      int m = it.annotations().size();
+      int pi = index(it.prediction(), it.id(), "prediction");
+      List<Label> ann = it.annotations();
+      int m = ann.size();
       raters[i] = m;
-      for (Label a : it.annotations()) {
-        votes[i * c + index(a, it.id(), "annotation")]++;
+      int base = i * c;
+      for (int r = 0; r < m; r++) {
+        votes[base + index(ann.get(r), it.id(), "annotation")]++;
       }
       int mj;
       if (it.majority() != null) {
@@ -120,45 +149,79 @@ final class ItemTable {
       } else {
         mj = plurality(i);
       }
-      maj[i] = mj;
       if (mj < 0) {
         noMajority++;
-        aware[i] = -1;
+        cellMajority[i] = c * c;
+        cellAware[i] = c * c;
       } else {
-        aware[i] = votes[i * c + pred[i]] > 0 ? pred[i] : mj;
+        int aw = votes[base + pi] > 0 ? pi : mj;
+        cellMajority[i] = mj * c + pi;
+        cellAware[i] = aw * c + pi;
+        inMajority[mj] = true;
+        inMajority[pi] = true;
+        inAware[aw] = true;
+        inAware[pi] = true;
       }
-      cellMajority[i] = mj < 0 ? c * c : mj * c + pred[i];
-      cellAware[i] = mj < 0 ? c * c : aware[i] * c + pred[i];
-      stratum[i] = strata.computeIfAbsent(it.speaker() == null ? "" : it.speaker(), k -> strata.size());
-      // agreement columns
-      long sumSq = 0;
-      long pairs = 0;
-      for (int k = 0; k < c; k++) {
-        int v = votes[i * c + k];
-        shares[i * c + k] = v / (double) m;
-        sumSq += (long) v * v;
-        pairs += (long) v * (v - 1);
+      String speaker = it.speaker() == null ? "" : it.speaker();
+      if (!speaker.equals(lastSpeaker)) {
+        Integer s = strata.get(speaker);
+        if (s == null) {
+          s = strata.size();
+          strata.put(speaker, s);
+        }
+        lastSpeaker = speaker;
+        lastStratum = s;
+        if (s > 0 && strat == null) {
+          strat = new int[n]; // items so far are all in stratum 0
+        }
       }
-      if (m >= 2) {
-        fleissAgreement[i] = pairs / ((double) m * (m - 1));
-        kripDisagreement[i] = ((double) m * m - sumSq) / (m - 1);
-      } else {
-        fleissAgreement[i] = Double.NaN;
+      if (strat != null) {
+        strat[i] = lastStratum;
       }
       // soft columns
       if (it.distribution() != null) {
         hasDist[i] = true;
-        withDist++;
         fillDistribution(it.distribution(), it.id(), p);
         for (int k = 0; k < c; k++) {
-          y[k] = shares[i * c + k];
+          y[k] = share(i, k);
         }
-        softColumns(i, y, p, m);
+        softColumns(i, y, p, m, mj);
       }
     }
     nStrata = strata.size();
+    stratum = strat;
     nNoMajority = noMajority;
-    nDist = withDist;
+    boolean anyScored = noMajority < n;
+    majorityClasses = observedOnly && anyScored ? indices(inMajority) : all(c);
+    awareClasses = observedOnly && anyScored ? indices(inAware) : all(c);
+  }
+
+  /** The vote share n_ic / n_i of class k in item i. */
+  double share(int i, int k) {
+    return votes[i * c + k] / (double) raters[i];
+  }
+
+  private static int[] indices(boolean[] mask) {
+    int cnt = 0;
+    for (boolean b : mask) {
+      cnt += b ? 1 : 0;
+    }
+    int[] out = new int[cnt];
+    int j = 0;
+    for (int k = 0; k < mask.length; k++) {
+      if (mask[k]) {
+        out[j++] = k;
+      }
+    }
+    return out;
+  }
+
+  private static int[] all(int c) {
+    int[] out = new int[c];
+    for (int k = 0; k < c; k++) {
+      out[k] = k;
+    }
+    return out;
   }
 
   private int index(Label l, String id, String role) {
@@ -206,7 +269,7 @@ final class ItemTable {
     }
   }
 
-  private void softColumns(int i, double[] y, double[] p, int m) {
+  private void softColumns(int i, double[] y, double[] p, int m, int mj) {
     double min = 0;
     double ys = 0;
     double ps = 0;
@@ -251,7 +314,7 @@ final class ItemTable {
     entropyPred[i] = hp;
     jsd[i] = 0.5 * klPm + 0.5 * klQm;
     confidence[i] = p[am];
-    argmaxCorrect[i] = am == maj[i];
+    argmaxCorrect[i] = am == mj;
     int b = (int) Math.ceil(p[am] * ECE_BINS) - 1;
     eceBin[i] = Math.max(0, Math.min(ECE_BINS - 1, b));
   }
@@ -334,37 +397,40 @@ final class ItemTable {
     return row;
   }
 
-  double macroF1(long[] cm, long total) {
+  /** Unweighted mean of per-class F1 over {@code classes}; NaN when no item is counted. */
+  double macroF1(long[] cm, long total, int[] classes) {
     if (total == 0) {
       return Double.NaN;
     }
     double s = 0;
-    for (int k = 0; k < c; k++) {
+    for (int k : classes) {
       s += f1(cm, k);
     }
-    return s / c;
+    return s / classes.length;
   }
 
-  double weightedF1(long[] cm, long total) {
+  /** Support-weighted mean of per-class F1 over {@code classes}; NaN when no item is counted. */
+  double weightedF1(long[] cm, long total, int[] classes) {
     if (total == 0) {
       return Double.NaN;
     }
     double s = 0;
-    for (int k = 0; k < c; k++) {
+    for (int k : classes) {
       s += f1(cm, k) * support(cm, k);
     }
     return s / total;
   }
 
-  double uar(long[] cm, long total) {
+  /** Unweighted mean of per-class recall over {@code classes}; NaN when no item is counted. */
+  double uar(long[] cm, long total, int[] classes) {
     if (total == 0) {
       return Double.NaN;
     }
     double s = 0;
-    for (int k = 0; k < c; k++) {
+    for (int k : classes) {
       s += recall(cm, k);
     }
-    return s / c;
+    return s / classes.length;
   }
 
   double accuracy(long[] cm, long total) {
@@ -380,6 +446,9 @@ final class ItemTable {
 
   /** Mean of a per-item column over items with a distribution; NaN when there are none. */
   double meanSoft(double[] column, int[] idx, int len) {
+    if (nDist == 0) {
+      return Double.NaN;
+    }
     double s = 0;
     long cnt = 0;
     for (int k = 0; k < len; k++) {
@@ -393,6 +462,9 @@ final class ItemTable {
   }
 
   double softMicroF1(int[] idx, int len) {
+    if (nDist == 0) {
+      return Double.NaN;
+    }
     double num = 0;
     double den = 0;
     for (int k = 0; k < len; k++) {
@@ -406,6 +478,9 @@ final class ItemTable {
   }
 
   double entropyCorrelation(int[] idx, int len) {
+    if (nDist == 0) {
+      return Double.NaN;
+    }
     double sx = 0;
     double sy = 0;
     long cnt = 0;
@@ -447,7 +522,7 @@ final class ItemTable {
     long total = 0;
     for (int k = 0; k < len; k++) {
       int i = idx[k];
-      if (hasDist[i] && maj[i] >= 0) {
+      if (hasDist[i] && cellMajority[i] != c * c) {
         int b = eceBin[i];
         count[b]++;
         confSum[b] += confidence[i];
@@ -475,6 +550,9 @@ final class ItemTable {
     java.util.Arrays.fill(tp, 0);
     java.util.Arrays.fill(fp, 0);
     java.util.Arrays.fill(fn, 0);
+    if (nDist == 0) {
+      return Double.NaN;
+    }
     long cnt = 0;
     for (int k = 0; k < len; k++) {
       int i = idx[k];
@@ -514,13 +592,19 @@ final class ItemTable {
     long withPairs = 0;
     for (int k = 0; k < len; k++) {
       int i = idx[k];
-      if (raters[i] >= 2) {
-        pa += fleissAgreement[i];
-        withPairs++;
-      }
+      int m = raters[i];
+      double md = m;
       int base = i * c;
+      long pairs = 0;
       for (int j = 0; j < c; j++) {
-        pi[j] += shares[base + j];
+        int v = votes[base + j];
+        pairs += (long) v * (v - 1);
+        pi[j] += v / md; // the vote share n_ij / n_i
+      }
+      if (m >= 2) {
+        // the item's agreement sum_j n_ij(n_ij-1) / (n_i(n_i-1))
+        pa += pairs / ((double) m * (m - 1));
+        withPairs++;
       }
     }
     if (withPairs == 0 || len == 0) {
@@ -542,15 +626,20 @@ final class ItemTable {
     double total = 0;
     for (int k = 0; k < len; k++) {
       int i = idx[k];
-      if (raters[i] < 2) {
+      int m = raters[i];
+      if (m < 2) {
         continue;
       }
-      d += kripDisagreement[i];
-      total += raters[i];
       int base = i * c;
+      long sumSq = 0;
       for (int j = 0; j < c; j++) {
-        nc[j] += votes[base + j];
+        int v = votes[base + j];
+        sumSq += (long) v * v;
+        nc[j] += v;
       }
+      // the unit's disagreement (m^2 - sum_j n_j^2) / (m - 1)
+      d += ((double) m * m - sumSq) / (m - 1);
+      total += m;
     }
     double sumSq = 0;
     for (int j = 0; j < c; j++) {

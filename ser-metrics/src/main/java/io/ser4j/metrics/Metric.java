@@ -10,15 +10,22 @@ import java.util.Locale;
 public enum Metric {
   /** Fraction of items (with a majority label) whose prediction equals the majority label. */
   ACCURACY_MAJORITY("accuracy_majority", Family.MAJORITY),
-  /** Unweighted mean over the label set of per-class F1 against the majority label. */
+  /**
+   * Unweighted mean of per-class F1 against the majority label, over the majority-based label set
+   * ({@link Evaluation#labels()}).
+   */
   MACRO_F1_MAJORITY("macro_f1_majority", Family.MAJORITY),
   /** Mean of per-class F1 against the majority label, weighted by class support. */
   WEIGHTED_F1("weighted_f1", Family.MAJORITY),
-  /** Unweighted average recall (macro recall) over the label set, against the majority label. */
+  /**
+   * Unweighted average recall (macro recall) against the majority label, over {@link
+   * Evaluation#labels()}.
+   */
   UAR("uar", Family.MAJORITY),
   /**
    * Macro-F1 where the reference of each item is the prediction when any annotator chose it, else
-   * the majority label; over the same items as the majority metrics.
+   * the majority label; over the same items as the majority metrics and over {@link
+   * Evaluation#annotatorAwareLabels()}.
    */
   MACRO_F1_ANNOTATOR_AWARE("macro_f1_annotator_aware", Family.ANNOTATOR_AWARE),
   /** Accuracy with the annotator-aware reference. */
@@ -106,13 +113,13 @@ public enum Metric {
       case ACCURACY_MAJORITY:
         return t.accuracy(t.counts(idx, len, false, ws), ws.majorityTotal);
       case MACRO_F1_MAJORITY:
-        return t.macroF1(t.counts(idx, len, false, ws), ws.majorityTotal);
+        return t.macroF1(t.counts(idx, len, false, ws), ws.majorityTotal, t.majorityClasses);
       case WEIGHTED_F1:
-        return t.weightedF1(t.counts(idx, len, false, ws), ws.majorityTotal);
+        return t.weightedF1(t.counts(idx, len, false, ws), ws.majorityTotal, t.majorityClasses);
       case UAR:
-        return t.uar(t.counts(idx, len, false, ws), ws.majorityTotal);
+        return t.uar(t.counts(idx, len, false, ws), ws.majorityTotal, t.majorityClasses);
       case MACRO_F1_ANNOTATOR_AWARE:
-        return t.macroF1(t.counts(idx, len, true, ws), ws.awareTotal);
+        return t.macroF1(t.counts(idx, len, true, ws), ws.awareTotal, t.awareClasses);
       case ACCURACY_ANNOTATOR_AWARE:
         return t.accuracy(t.counts(idx, len, true, ws), ws.awareTotal);
       case ALL_INCLUSIVE_MACRO_F1:

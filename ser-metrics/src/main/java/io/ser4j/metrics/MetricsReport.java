@@ -14,14 +14,18 @@ import java.util.Map;
  * ser metrics} JSON map or a Markdown table. Computing stays in {@link Evaluation} and {@link
  * Bootstrap}; this class only formats. Immutable and thread-safe.
  *
- * <p>JSON keys (GUIDE §7): {@code n}, {@code n_no_majority}, {@code labels}, {@code
+ * <p>JSON keys (GUIDE §7): {@code n}, {@code n_no_majority}, {@code labels} (the label set of the
+ * majority-based metrics, which indexes {@code per_class} and {@code confusion_matrix}), {@code
  * accuracy_majority}, {@code macro_f1_majority}, {@code macro_f1_annotator_aware}, {@code
  * per_class}, {@code confusion_matrix}, {@code fleiss_kappa}, {@code krippendorff_alpha}; with
  * distributions also {@code all_inclusive_macro_f1}, {@code soft_accuracy}, {@code soft_micro_f1},
  * {@code js_similarity}, {@code ece}; with a bootstrap {@code ci95: {metric: [lo, hi]}}. Extra
  * keys: {@code weighted_f1}, {@code uar}, {@code accuracy_annotator_aware}, {@code
  * confusion_matrix_normalized}, {@code n_distribution}, {@code cross_entropy}, {@code
- * entropy_correlation}, {@code reliability_table}, {@code bootstrap}, {@code provenance}.
+ * entropy_correlation}, {@code reliability_table}, {@code bootstrap}, {@code provenance}; {@code
+ * labels_all} (every label, used by the soft and agreement metrics) only when it differs from
+ * {@code labels}, and {@code labels_annotator_aware} only when that set differs from {@code labels}
+ * (see {@link Evaluation}).
  * Undefined values (NaN) are rendered as {@code null}.
  */
 public final class MetricsReport {
@@ -83,6 +87,14 @@ public final class MetricsReport {
     return provenance;
   }
 
+  private static List<String> names(Iterable<Label> labels) {
+    List<String> out = new ArrayList<>();
+    for (Label l : labels) {
+      out.add(l.name());
+    }
+    return List.copyOf(out);
+  }
+
   private static Double num(double v) {
     return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
   }
@@ -93,11 +105,13 @@ public final class MetricsReport {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("n", e.n());
     m.put("n_no_majority", e.nNoMajority());
-    List<String> labels = new ArrayList<>();
-    for (Label l : e.labels()) {
-      labels.add(l.name());
+    m.put("labels", names(e.labels()));
+    if (!e.allLabels().equals(e.labels())) {
+      m.put("labels_all", names(e.allLabels()));
     }
-    m.put("labels", List.copyOf(labels));
+    if (!e.annotatorAwareLabels().equals(e.labels())) {
+      m.put("labels_annotator_aware", names(e.annotatorAwareLabels()));
+    }
     for (Metric metric : Metric.values()) {
       if (!metric.needsDistributions()) {
         m.put(metric.key(), num(e.metric(metric)));

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ser4j.core.Label;
+import io.ser4j.core.LabelDistribution;
+import io.ser4j.core.LabelSet;
 import io.ser4j.core.ManifestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -197,5 +200,65 @@ class BootstrapTest {
     assertThatThrownBy(() -> Bootstrap.withReplicates(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Bootstrap.defaults().level(1.0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Intervals pinned to the values of the implementation before the allocation work (commit
+   * c3e51c1: per-item share/agreement columns, member lookup on every draw): the leaner table and
+   * resampler must give bit-identical results. Synthetic items with speakers and some
+   * distributions, an explicit label set (whose semantics did not change), 200 replicates, seed 3.
+   */
+  @Test
+  void intervalsAreBitIdenticalToThePreviousImplementation() {
+    LabelSet labels = LabelSet.of("anger", "fear", "happiness", "neutral", "sadness");
+    SplittableRandom rng = new SplittableRandom(7);
+    List<EvaluationItem> items = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      int truth = rng.nextInt(5);
+      int m = 1 + rng.nextInt(6);
+      List<Label> ann = new ArrayList<>();
+      for (int r = 0; r < m; r++) {
+        ann.add(labels.get(rng.nextDouble() < 0.6 ? truth : rng.nextInt(5)));
+      }
+      int pred = rng.nextDouble() < 0.55 ? truth : rng.nextInt(5);
+      EvaluationItem it =
+          EvaluationItem.of("i" + i, labels.get(pred), ann).withSpeaker("s" + (i % 7));
+      if (i % 3 == 0) {
+        double[] p = new double[5];
+        for (int k = 0; k < 5; k++) {
+          p[k] = 1 + rng.nextInt(4) + (k == pred ? 6 : 0);
+        }
+        it = it.withDistribution(LabelDistribution.normalise(labels, p));
+      }
+      items.add(it);
+    }
+    Evaluation ev = Evaluation.of(items, labels);
+    String[][] pinned = {
+      {"false", "MACRO_F1_MAJORITY", "0.5651195633383402", "0.5988003860990583"},
+      {"false", "MACRO_F1_ANNOTATOR_AWARE", "0.6579129435845578", "0.6940764598875364"},
+      {"false", "ALL_INCLUSIVE_MACRO_F1", "0.4800215681596352", "0.5241170105671765"},
+      {"false", "SOFT_ACCURACY", "0.44053052508551566", "0.46600866800168955"},
+      {"false", "ECE", "0.09715675690219124", "0.16168651468356968"},
+      {"false", "FLEISS_KAPPA", "0.352820965577124", "0.38843601335216715"},
+      {"false", "KRIPPENDORFF_ALPHA", "0.3499926232415693", "0.3802639225372422"},
+      {"true", "MACRO_F1_MAJORITY", "0.562372099438031", "0.5965969759393362"},
+      {"true", "MACRO_F1_ANNOTATOR_AWARE", "0.6557739689081571", "0.6930152786177203"},
+      {"true", "ALL_INCLUSIVE_MACRO_F1", "0.48039250739083966", "0.5244437276758198"},
+      {"true", "SOFT_ACCURACY", "0.4406960035474848", "0.46455832377255574"},
+      {"true", "ECE", "0.09493775867294971", "0.16048492725194108"},
+      {"true", "FLEISS_KAPPA", "0.35345028817762775", "0.3890245225449619"},
+      {"true", "KRIPPENDORFF_ALPHA", "0.3503133986227444", "0.3808048442598733"},
+    };
+    for (String[] row : pinned) {
+      boolean stratified = Boolean.parseBoolean(row[0]);
+      Metric m = Metric.valueOf(row[1]);
+      ConfidenceInterval ci =
+          Bootstrap.withReplicates(200)
+              .seed(3)
+              .stratifiedBySpeaker(stratified)
+              .confidenceInterval(ev, m);
+      assertThat(ci.lower()).as("%s %s lower", m, row[0]).isEqualTo(Double.parseDouble(row[2]));
+      assertThat(ci.upper()).as("%s %s upper", m, row[0]).isEqualTo(Double.parseDouble(row[3]));
+    }
   }
 }

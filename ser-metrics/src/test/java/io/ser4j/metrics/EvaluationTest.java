@@ -45,6 +45,80 @@ class EvaluationTest {
     assertThat(ev.softAccuracy()).isNaN();
   }
 
+  /** 'fear' is only ever a minority annotation; 'surprise' only the prediction of a tie. */
+  static List<EvaluationItem> withUnusedLabels() {
+    return List.of(
+        EvaluationItem.of("a", "anger", List.of("anger", "anger", "fear")),
+        EvaluationItem.of("b", "neutral", List.of("neutral", "fear", "neutral")),
+        EvaluationItem.of("c", "anger", List.of("neutral", "neutral")),
+        EvaluationItem.of("d", "surprise", List.of("anger", "neutral")));
+  }
+
+  @Test
+  void implicitLabelSetOfMajorityMetricsIsReferencesAndPredictionsOfScoredItems() {
+    Evaluation ev = Evaluation.of(withUnusedLabels());
+    // majority refs anger, neutral, neutral; predictions anger, neutral, anger (d has no majority)
+    assertThat(ev.labels()).isEqualTo(AN);
+    assertThat(ev.allLabels()).isEqualTo(LabelSet.of("anger", "fear", "neutral", "surprise"));
+    assertThat(ev.isLabelSetGiven()).isFalse();
+    // anger: P=1/2 R=1 F1=2/3; neutral: P=1 R=1/2 F1=2/3 -> mean over 2 classes, not 4
+    assertThat(ev.macroF1()).isCloseTo(2.0 / 3, within(1e-15));
+    assertThat(ev.uar()).isCloseTo(0.75, within(1e-15));
+    assertThat(ev.perClass()).extracting(c -> c.label().name()).containsExactly("anger", "neutral");
+    assertThat(ev.confusionMatrix().labels()).isEqualTo(AN);
+    assertThat(ev.confusionMatrix().counts()).isDeepEqualTo(new long[][] {{1, 0}, {1, 1}});
+    // annotator-aware refs: anger, neutral, neutral (c's prediction anger was not chosen)
+    assertThat(ev.annotatorAwareLabels()).isEqualTo(AN);
+    Map<String, Object> json = ev.toJsonMap();
+    assertThat(json.get("labels")).isEqualTo(List.of("anger", "neutral"));
+    assertThat(json.get("labels_all")).isEqualTo(List.of("anger", "fear", "neutral", "surprise"));
+    assertThat(json).doesNotContainKey("labels_annotator_aware");
+    // agreement sees every label: the fear votes are disagreement in a 4-category table
+    int[][] counts = {{2, 1, 0, 0}, {0, 1, 2, 0}, {0, 0, 2, 0}, {1, 0, 1, 0}};
+    assertThat(ev.fleissKappa()).isCloseTo(Agreement.fleissKappa(counts), within(1e-15));
+
+    // with the full set given, the unused classes are zero-F1 classes of the average
+    Evaluation given = Evaluation.of(withUnusedLabels(), ev.allLabels());
+    assertThat(given.isLabelSetGiven()).isTrue();
+    assertThat(given.labels()).isEqualTo(given.allLabels()).isEqualTo(ev.allLabels());
+    assertThat(given.macroF1()).isCloseTo(2.0 / 3 * 2 / 4, within(1e-15));
+    assertThat(given.accuracy()).isEqualTo(ev.accuracy());
+    assertThat(given.fleissKappa()).isEqualTo(ev.fleissKappa());
+    assertThat(given.toJsonMap()).doesNotContainKey("labels_all");
+  }
+
+  @Test
+  void annotatorAwareLabelsDropAClassWhoseMajoritiesAreAllCredited() {
+    // sadness is a majority only on b, where the prediction neutral was chosen by an annotator
+    Evaluation ev =
+        Evaluation.of(
+            List.of(
+                EvaluationItem.of("a", "anger", List.of("anger", "anger")),
+                EvaluationItem.of("b", "neutral", List.of("sadness", "sadness", "neutral")),
+                EvaluationItem.of("c", "neutral", List.of("neutral"))));
+    assertThat(ev.labels()).isEqualTo(LabelSet.of("anger", "neutral", "sadness"));
+    assertThat(ev.annotatorAwareLabels()).isEqualTo(AN);
+    assertThat(ev.annotatorAwareMacroF1()).isEqualTo(1.0);
+    assertThat(ev.macroF1()).isCloseTo((1 + 2.0 / 3 + 0) / 3, within(1e-15));
+    assertThat(ev.annotatorAwareConfusionMatrix().labels()).isEqualTo(AN);
+    assertThat(ev.toJsonMap().get("labels_annotator_aware")).isEqualTo(List.of("anger", "neutral"));
+  }
+
+  @Test
+  void withoutAnyMajorityTheLabelsFallBackToEveryLabel() {
+    Evaluation ev =
+        Evaluation.of(
+            List.of(
+                EvaluationItem.of("a", "anger", List.of("anger", "neutral")),
+                EvaluationItem.of("b", "fear", List.of("neutral", "anger"))));
+    assertThat(ev.nNoMajority()).isEqualTo(2);
+    assertThat(ev.labels())
+        .isEqualTo(ev.allLabels())
+        .isEqualTo(LabelSet.of("anger", "fear", "neutral"));
+    assertThat(ev.macroF1()).isNaN();
+    assertThat(ev.confusionMatrix().total()).isZero();
+  }
+
   @Test
   void givenMajorityOverridesPlurality() {
     Evaluation ev =

@@ -69,6 +69,28 @@ class ParityTest {
     List<String> labels = new ArrayList<>();
     exp.get("labels").forEach(l -> labels.add(l.asText()));
     assertThat(json.get("labels")).isEqualTo(labels);
+    assertThat(names(ev.labels())).isEqualTo(labels);
+    assertThat(names(ev.confusionMatrix().labels())).isEqualTo(labels);
+    // labels_all (every label: soft metrics, agreement) and labels_annotator_aware appear exactly
+    // when they differ from labels
+    for (String key : List.of("labels_all", "labels_annotator_aware")) {
+      if (exp.has(key)) {
+        List<String> want = new ArrayList<>();
+        exp.get(key).forEach(l -> want.add(l.asText()));
+        assertThat(json.get(key)).as(key).isEqualTo(want);
+        assertThat(want).as(key).isNotEqualTo(labels);
+      } else {
+        assertThat(json).as(key).doesNotContainKey(key);
+      }
+    }
+    assertThat(names(ev.allLabels()))
+        .containsAll(labels)
+        .isEqualTo(json.getOrDefault("labels_all", labels));
+    assertThat(names(ev.annotatorAwareLabels()))
+        .isEqualTo(json.getOrDefault("labels_annotator_aware", labels));
+    assertThat(names(ev.annotatorAwareConfusionMatrix().labels()))
+        .isEqualTo(names(ev.annotatorAwareLabels()));
+    assertThat(labels).containsAll(names(ev.annotatorAwareLabels()));
     for (String key : SCALARS) {
       assertScalar(key, exp, json);
     }
@@ -96,6 +118,7 @@ class ParityTest {
       assertThat(ev.softAccuracy()).isNaN();
     }
     if (exp.has("per_class")) {
+      assertThat(ev.perClass()).hasSize(exp.get("per_class").size());
       for (ClassMetrics cm : ev.perClass()) {
         JsonNode e = exp.get("per_class").get(cm.label().name());
         track(cm.precision(), e.get("precision").asDouble());
@@ -109,6 +132,7 @@ class ParityTest {
         assertThat(cm.support()).isEqualTo(e.get("support").asLong());
       }
       long[][] counts = ev.confusionMatrix().counts();
+      assertThat(counts.length).isEqualTo(exp.get("confusion_matrix").size());
       double[][] norm = ev.confusionMatrix().rowNormalised();
       for (int r = 0; r < counts.length; r++) {
         for (int k = 0; k < counts.length; k++) {
@@ -119,6 +143,12 @@ class ParityTest {
         }
       }
     }
+  }
+
+  static List<String> names(io.ser4j.core.LabelSet set) {
+    List<String> out = new ArrayList<>();
+    set.forEach(l -> out.add(l.name()));
+    return out;
   }
 
   /** Largest absolute difference seen over all compared doubles (printed for the report). */

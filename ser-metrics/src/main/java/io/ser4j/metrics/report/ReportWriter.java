@@ -239,6 +239,14 @@ public final class ReportWriter {
     }
   }
 
+  private static String joined(Iterable<Label> labels) {
+    List<String> names = new ArrayList<>();
+    for (Label l : labels) {
+      names.add(l.name());
+    }
+    return String.join(", ", names);
+  }
+
   private static String markdown(
       MetricsReport report, Map<String, byte[]> plots, List<String> skipped) {
     Evaluation ev = report.evaluation();
@@ -254,11 +262,18 @@ public final class ReportWriter {
       s.append(", ").append(ev.nWithDistribution()).append(" with a prediction distribution");
     }
     s.append(".\n\nLabels: ");
-    List<String> names = new ArrayList<>();
-    for (Label l : ev.labels()) {
-      names.add(l.name());
+    s.append(joined(ev.labels())).append(".");
+    if (!ev.allLabels().equals(ev.labels())) {
+      s.append(" All labels (soft-label and agreement metrics): ")
+          .append(joined(ev.allLabels()))
+          .append(".");
     }
-    s.append(String.join(", ", names)).append(".\n\n");
+    if (!ev.annotatorAwareLabels().equals(ev.labels())) {
+      s.append(" Annotator-aware Macro-F1 classes: ")
+          .append(joined(ev.annotatorAwareLabels()))
+          .append(".");
+    }
+    s.append("\n\n");
     Map<String, Object> json = report.toJsonMap();
     if (json.get("bootstrap") instanceof Map<?, ?> b) {
       s.append(

@@ -167,6 +167,30 @@ class ReportWriterTest {
         .hasMessageContaining("10x10");
   }
 
+  @Test
+  void reportNamesTheFullAndAnnotatorAwareLabelSetsWhenTheyDiffer(@TempDir Path dir)
+      throws IOException {
+    // fear is only a minority annotation; sadness is a majority only where the prediction
+    // (neutral) was chosen by an annotator
+    Evaluation ev =
+        Evaluation.of(
+            List.of(
+                EvaluationItem.of("a", "anger", List.of("anger", "anger", "fear")),
+                EvaluationItem.of("b", "neutral", List.of("sadness", "sadness", "neutral")),
+                EvaluationItem.of("c", "neutral", List.of("neutral"))));
+    ReportWriter.defaults().write(ev, dir);
+    assertThat(Files.readString(dir.resolve(ReportWriter.REPORT_MD)))
+        .contains("Labels: anger, neutral, sadness.")
+        .contains("All labels (soft-label and agreement metrics): anger, fear, neutral, sadness.")
+        .contains("Annotator-aware Macro-F1 classes: anger, neutral.");
+    Evaluation given = Evaluation.of(List.of(EvaluationItem.of("a", "anger", List.of("anger"))));
+    ReportWriter.defaults().write(given, dir);
+    assertThat(Files.readString(dir.resolve(ReportWriter.REPORT_MD)))
+        .contains("Labels: anger.")
+        .doesNotContain("All labels")
+        .doesNotContain("Annotator-aware Macro-F1 classes");
+  }
+
   private static void assertNoTemporaryFiles(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));

@@ -220,7 +220,7 @@ public final class SpeechLm implements AutoCloseable {
       throw new ModelLoadException(checkpointDir.toString(), "DJL engine " + ENGINE + " unavailable: " + e.getMessage(), e);
     }
     manager.setName("speechlm:" + checkpointDir.getFileName());
-    try (Weights w = SafetensorsWeights.open(checkpointDir)) {
+    try (Weights w = WeightSourceWeights.open(checkpointDir)) {
       SpeechLm model = new SpeechLm(config, checkpointDir, manager, w);
       manager.cap();
       return model;

@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * Checkpoint tensors looked up by their exact safetensors keys, widened to float32.
  *
- * <p>Package-private seam: {@link SafetensorsWeights} is a minimal reader local to this package; the
- * shared {@code io.ser4j.model.safetensors.WeightSource} can replace it through one adapter class.
+ * <p>Package-private seam between the model and a weight reader; {@link WeightSourceWeights} adapts
+ * the shared {@code io.ser4j.model.safetensors.WeightSource}.
  * Implementations are not thread-safe; they are used only while a model loads.
  */
 interface Weights extends AutoCloseable {
