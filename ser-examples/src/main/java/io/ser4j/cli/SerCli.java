@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     versionProvider = SerCli.Version.class,
     description = "ser4j: explainable speech emotion recognition.",
     subcommands = {
-      FeaturesCommand.class, AnalyzeCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
+      FeaturesCommand.class, AnalyzeCommand.class, MetricsCommand.class, ModelCheckCommand.class,
+      CommandLine.HelpCommand.class
     },
     footer = {
       "",
