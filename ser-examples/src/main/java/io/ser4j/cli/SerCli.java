@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       FeaturesCommand.class,
       AnalyzeCommand.class,
       MetricsCommand.class,
+      ModelCheckCommand.class,
       EvaluateCommand.class,
       TrainBaselineCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,272 @@
+package io.ser4j.model.speechlm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ser4j.core.ModelLoadException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code config.json} of a Qwen2-Audio checkpoint ({@code Qwen2AudioForConditionalGeneration}),
+ * fields named as in the file (tools/reference/README.md §2). Immutable and thread-safe.
+ *
+ * <p>Dimension fields (layer counts, widths, heads, vocabulary) are required; fields with a
+ * Hugging Face default that does not change tensor shapes ({@code activation_function}, {@code
+ * max_source_positions}, {@code scale_embedding}, {@code num_key_value_heads}, {@code head_dim},
+ * {@code hidden_act}, {@code max_position_embeddings}, {@code rms_norm_eps}, {@code rope_theta},
+ * {@code tie_word_embeddings}, {@code audio_token_index}) take that default when absent.
+ *
+ * @param architectures {@code architectures} (must name {@link #ARCHITECTURE} when present)
+ * @param modelType {@code model_type}, always {@link #MODEL_TYPE}
+ * @param audioConfig {@code audio_config}
+ * @param textConfig {@code text_config}
+ * @param audioTokenIndex {@code audio_token_index} (alias {@code audio_token_id}): the prompt id that
+ *     stands for a clip's audio frames
+ */
+public record SpeechLmConfig(
+    List<String> architectures,
+    String modelType,
+    AudioConfig audioConfig,
+    TextConfig textConfig,
+    int audioTokenIndex) {
+
+  /** The only supported {@code model_type}. */
+  public static final String MODEL_TYPE = "qwen2_audio";
+  /** The only supported entry of {@code architectures}. */
+  public static final String ARCHITECTURE = "Qwen2AudioForConditionalGeneration";
+  /** The file name inside a checkpoint directory. */
+  public static final String FILE_NAME = "config.json";
+  /** {@code audio_token_index} default of Qwen2-Audio (the {@code <|AUDIO|>} id). */
+  public static final int DEFAULT_AUDIO_TOKEN_INDEX = 151646;
+
+  /** Compact constructor: copies the list. */
+  public SpeechLmConfig {
+    architectures = List.copyOf(architectures);
+  }
+
+  /**
+   * {@code audio_config} (Qwen2AudioEncoderConfig).
+   *
+   * @param numMelBins {@code num_mel_bins} (M, log-mel bins the encoder reads)
+   * @param encoderLayers {@code encoder_layers}
+   * @param encoderAttentionHeads {@code encoder_attention_heads}
+   * @param encoderFfnDim {@code encoder_ffn_dim} (F)
+   * @param dModel {@code d_model} (D)
+   * @param activationFunction {@code activation_function}, only {@code gelu} (exact erf)
+   * @param maxSourcePositions {@code max_source_positions} (rows of the position table)
+   * @param scaleEmbedding {@code scale_embedding}: multiply the conv output by sqrt(D)
+   */
+  public record AudioConfig(
+      int numMelBins,
+      int encoderLayers,
+      int encoderAttentionHeads,
+      int encoderFfnDim,
+      int dModel,
+      String activationFunction,
+      int maxSourcePositions,
+      boolean scaleEmbedding) {
+
+    /** Per-head width {@code d_model / encoder_attention_heads}. */
+    public int headDim() {
+      return dModel / encoderAttentionHeads;
+    }
+  }
+
+  /**
+   * {@code text_config} (Qwen2Config).
+   *
+   * @param vocabSize {@code vocab_size} (V)
+   * @param hiddenSize {@code hidden_size} (H)
+   * @param intermediateSize {@code intermediate_size} (I)
+   * @param numHiddenLayers {@code num_hidden_layers}
+   * @param numAttentionHeads {@code num_attention_heads}
+   * @param numKeyValueHeads {@code num_key_value_heads} (default: {@code num_attention_heads})
+   * @param headDim {@code head_dim} (default: {@code hidden_size / num_attention_heads})
+   * @param hiddenAct {@code hidden_act}, only {@code silu}
+   * @param maxPositionEmbeddings {@code max_position_embeddings}
+   * @param rmsNormEps {@code rms_norm_eps}
+   * @param ropeTheta {@code rope_theta}
+   * @param tieWordEmbeddings {@code tie_word_embeddings} (text_config's value wins over the top level)
+   */
+  public record TextConfig(
+      int vocabSize,
+      int hiddenSize,
+      int intermediateSize,
+      int numHiddenLayers,
+      int numAttentionHeads,
+      int numKeyValueHeads,
+      int headDim,
+      String hiddenAct,
+      int maxPositionEmbeddings,
+      double rmsNormEps,
+      double ropeTheta,
+      boolean tieWordEmbeddings) {}
+
+  /**
+   * Reads {@code config.json} from a checkpoint directory.
+   *
+   * @throws ModelLoadException naming config.json and the field or value when the file is missing,
+   *     malformed, of another architecture, lacks a required field or has an unsupported value
+   */
+  public static SpeechLmConfig load(Path checkpointDir) {
+    Path file = checkpointDir.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      throw new ModelLoadException(file.toString(), "missing (not a checkpoint directory?)");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ModelLoadException(file.toString(), "not valid JSON: " + e.getMessage(), e);
+    }
+    return parse(root, file.toString());
+  }
+
+  /**
+   * Parses a config tree.
+   *
+   * @param root the parsed config.json
+   * @param where the name to put in error messages
+   * @throws ModelLoadException as {@link #load(Path)}
+   */
+  public static SpeechLmConfig parse(JsonNode root, String where) {
+    if (root == null || !root.isObject()) {
+      throw new ModelLoadException(where, "not a JSON object");
+    }
+    List<String> archs = new ArrayList<>();
+    JsonNode a = root.get("architectures");
+    if (a != null && !a.isNull()) {
+      if (!a.isArray()) {
+        throw new ModelLoadException(where, "\"architectures\" is not a list: " + a);
+      }
+      a.forEach(x -> archs.add(x.asText()));
+      if (!archs.contains(ARCHITECTURE)) {
+        throw new ModelLoadException(where, "unsupported architectures " + archs + " (expected " + ARCHITECTURE + ")");
+      }
+    }
+    JsonNode mt = root.get("model_type");
+    if (mt == null || mt.isNull()) {
+      throw new ModelLoadException(where, "required field \"model_type\" missing");
+    }
+    if (!MODEL_TYPE.equals(mt.asText())) {
+      throw new ModelLoadException(where, "unsupported model_type \"" + mt.asText() + "\" (expected \"" + MODEL_TYPE + "\")");
+    }
+    JsonNode ac = object(root, "audio_config", where);
+    JsonNode tc = object(root, "text_config", where);
+    AudioConfig audio = new AudioConfig(
+        positive(ac, "num_mel_bins", "audio_config", where),
+        positive(ac, "encoder_layers", "audio_config", where),
+        positive(ac, "encoder_attention_heads", "audio_config", where),
+        positive(ac, "encoder_ffn_dim", "audio_config", where),
+        positive(ac, "d_model", "audio_config", where),
+        text(ac, "activation_function", "gelu"),
+        optPositive(ac, "max_source_positions", 1500, "audio_config", where),
+        ac.path("scale_embedding").asBoolean(false));
+    if (!"gelu".equals(audio.activationFunction())) {
+      throw new ModelLoadException(where, "unsupported audio_config.activation_function \""
+          + audio.activationFunction() + "\" (only \"gelu\")");
+    }
+    if (audio.dModel() % audio.encoderAttentionHeads() != 0) {
+      throw new ModelLoadException(where, "audio_config.d_model " + audio.dModel()
+          + " is not divisible by encoder_attention_heads " + audio.encoderAttentionHeads());
+    }
+    int heads = positive(tc, "num_attention_heads", "text_config", where);
+    int hidden = positive(tc, "hidden_size", "text_config", where);
+    int kv = optPositive(tc, "num_key_value_heads", heads, "text_config", where);
+    if (heads % kv != 0) {
+      throw new ModelLoadException(where, "text_config.num_attention_heads " + heads
+          + " is not a multiple of num_key_value_heads " + kv);
+    }
+    if (!tc.has("head_dim") && hidden % heads != 0) {
+      throw new ModelLoadException(where, "text_config.hidden_size " + hidden
+          + " is not divisible by num_attention_heads " + heads + " and head_dim is absent");
+    }
+    int headDim = optPositive(tc, "head_dim", hidden / heads, "text_config", where);
+    if (headDim % 2 != 0) {
+      throw new ModelLoadException(where, "text_config head_dim " + headDim + " is odd (RoPE needs pairs)");
+    }
+    JsonNode tie = tc.hasNonNull("tie_word_embeddings") ? tc.get("tie_word_embeddings") : root.get("tie_word_embeddings");
+    TextConfig textCfg = new TextConfig(
+        positive(tc, "vocab_size", "text_config", where),
+        hidden,
+        positive(tc, "intermediate_size", "text_config", where),
+        positive(tc, "num_hidden_layers", "text_config", where),
+        heads,
+        kv,
+        headDim,
+        text(tc, "hidden_act", "silu"),
+        optPositive(tc, "max_position_embeddings", 32768, "text_config", where),
+        optPositiveDouble(tc, "rms_norm_eps", 1e-6, where),
+        optPositiveDouble(tc, "rope_theta", 10000.0, where),
+        tie != null && tie.asBoolean(false));
+    if (!"silu".equals(textCfg.hiddenAct())) {
+      throw new ModelLoadException(where, "unsupported text_config.hidden_act \"" + textCfg.hiddenAct() + "\" (only \"silu\")");
+    }
+    JsonNode rs = tc.get("rope_scaling");
+    if (rs != null && !rs.isNull() && rs.size() > 0) {
+      String type = rs.path("rope_type").asText(rs.path("type").asText("default"));
+      if (!"default".equals(type)) {
+        throw new ModelLoadException(where, "unsupported text_config.rope_scaling type \"" + type + "\" (only default RoPE)");
+      }
+    }
+    if (tc.path("use_sliding_window").asBoolean(false)) {
+      throw new ModelLoadException(where, "text_config.use_sliding_window true is not supported");
+    }
+    JsonNode ati = root.hasNonNull("audio_token_index") ? root.get("audio_token_index") : root.get("audio_token_id");
+    int audioToken = ati == null || ati.isNull() ? DEFAULT_AUDIO_TOKEN_INDEX : ati.asInt(-1);
+    if (audioToken < 0 || audioToken >= textCfg.vocabSize()) {
+      throw new ModelLoadException(where, "audio_token_index " + ati + " outside the vocabulary [0, " + textCfg.vocabSize() + ")");
+    }
+    return new SpeechLmConfig(archs, MODEL_TYPE, audio, textCfg, audioToken);
+  }
+
+  private static JsonNode object(JsonNode root, String field, String where) {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      throw new ModelLoadException(where, "required field \"" + field + "\" missing");
+    }
+    if (!n.isObject()) {
+      throw new ModelLoadException(where, "\"" + field + "\" is not an object");
+    }
+    return n;
+  }
+
+  private static int positive(JsonNode n, String field, String section, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      throw new ModelLoadException(where, "required field \"" + section + "." + field + "\" missing");
+    }
+    return checkPositive(v, section + "." + field, where);
+  }
+
+  private static int optPositive(JsonNode n, String field, int dflt, String section, String where) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? dflt : checkPositive(v, section + "." + field, where);
+  }
+
+  private static int checkPositive(JsonNode v, String name, String where) {
+    if (!v.isIntegralNumber() || v.asLong() <= 0 || v.asLong() > Integer.MAX_VALUE) {
+      throw new ModelLoadException(where, "\"" + name + "\" must be a positive integer, got " + v);
+    }
+    return v.asInt();
+  }
+
+  private static double optPositiveDouble(JsonNode n, String field, double dflt, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
+      throw new ModelLoadException(where, "\"text_config." + field + "\" must be a positive number, got " + v);
+    }
+    return v.asDouble();
+  }
+
+  private static String text(JsonNode n, String field, String dflt) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? dflt : v.asText();
+  }
+}
