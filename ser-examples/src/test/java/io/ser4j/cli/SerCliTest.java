@@ -111,7 +111,7 @@ class SerCliTest {
   }
 
   @Test
-  void analyzeWithoutRecognizerPrintsCuesAndEmptyLabelFields() throws IOException {
+  void analyzePrintsEveryGuideKeyWithTheDefaultModel() throws IOException {
     Path clip = REPO.resolve("examples/audio/angry.wav");
     Run r = run("analyze", "--json", clip.toString());
     assertThat(r.exit()).as(r.err()).isZero();
@@ -121,5 +121,12 @@ class SerCliTest {
     }
     assertThat(n.get("cues").get("sample_rate_hz").asInt()).isEqualTo(16000);
     assertThat(n.get("cues").get("f0_mean_hz").asDouble()).isBetween(75.0, 600.0);
+    assertThat(n.get("model").asText()).isEqualTo("baseline");
+    double sum = 0;
+    for (JsonNode p : n.get("probabilities")) {
+      sum += p.asDouble();
+    }
+    assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(n.get("probabilities").has(n.get("label").asText())).isTrue();
   }
 }
