@@ -40,6 +40,9 @@ public final class RemoteOptions {
   /** Default cap on generated tokens (transcript + label + rationale fit comfortably). */
   public static final int DEFAULT_MAX_TOKENS = 256;
 
+  /** Default number of alternatives per token requested for the label distribution. */
+  public static final int DEFAULT_TOP_LOGPROBS = 20;
+
   /** Default system prompt, as in {@code docs/speechlm-format.md}. */
   public static final String DEFAULT_SYSTEM_PROMPT =
       "You are a speech emotion recognizer. Transcribe the speech, name the speaker's emotion, and"
@@ -59,6 +62,7 @@ public final class RemoteOptions {
   private final String systemPrompt;
   private final LabelSet labels;
   private final boolean sendCues;
+  private final int topLogprobs;
   private final Long jitterSeed;
 
   private RemoteOptions(Builder b) {
@@ -76,6 +80,7 @@ public final class RemoteOptions {
     this.systemPrompt = b.systemPrompt;
     this.labels = b.labels;
     this.sendCues = b.sendCues;
+    this.topLogprobs = b.topLogprobs;
     this.jitterSeed = b.jitterSeed;
   }
 
@@ -170,6 +175,14 @@ public final class RemoteOptions {
     return sendCues;
   }
 
+  /**
+   * How many alternatives per generated token to ask for ({@code logprobs: true, top_logprobs: n});
+   * 0 asks for none, and the distribution is then always one-hot.
+   */
+  public int topLogprobs() {
+    return topLogprobs;
+  }
+
   /** Seed of the backoff jitter, or {@code null} for an unseeded generator. */
   public Long jitterSeed() {
     return jitterSeed;
@@ -196,6 +209,8 @@ public final class RemoteOptions {
         + temperature
         + ", maxTokens="
         + maxTokens
+        + ", topLogprobs="
+        + topLogprobs
         + ", labels="
         + labels
         + "}";
@@ -217,6 +232,7 @@ public final class RemoteOptions {
     private String systemPrompt = DEFAULT_SYSTEM_PROMPT;
     private LabelSet labels = LabelSet.UNIFIED;
     private boolean sendCues = true;
+    private int topLogprobs = DEFAULT_TOP_LOGPROBS;
     private Long jitterSeed;
 
     private Builder() {}
@@ -331,6 +347,19 @@ public final class RemoteOptions {
     /** Whether to send the locally measured cues as a {@code Cues:} prompt line (default true). */
     public Builder optSendCues(boolean sendCues) {
       this.sendCues = sendCues;
+      return this;
+    }
+
+    /**
+     * Alternatives per token to request for the label distribution, 0 to 20 (default {@value
+     * #DEFAULT_TOP_LOGPROBS}; vLLM's default limit is 20); 0 disables the request, for servers that
+     * reject {@code logprobs}.
+     */
+    public Builder optTopLogprobs(int n) {
+      if (n < 0 || n > 20) {
+        throw new IllegalArgumentException("topLogprobs must be 0..20, got " + n);
+      }
+      this.topLogprobs = n;
       return this;
     }
 

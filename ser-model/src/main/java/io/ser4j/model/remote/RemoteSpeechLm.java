@@ -32,6 +32,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -46,9 +47,12 @@ import org.slf4j.LoggerFactory;
  * docs/speechlm-format.md}; {@code choices[0].message.content} is parsed with {@link AnswerFormat}.
  * The cues in the returned {@link Recognition} are measured locally with {@link CueExtractor}.
  *
- * <p><b>Probabilities.</b> Chat Completions does not score arbitrary continuations, so the returned
- * distribution is <em>one-hot</em> on the parsed label over the candidates; it carries no
- * confidence. See {@code docs/remote.md}.
+ * <p><b>Probabilities.</b> Chat Completions does not score arbitrary continuations. When the server
+ * returns {@code logprobs} with {@code top_logprobs} (requested unless {@link
+ * RemoteOptions#topLogprobs()} is 0), the distribution is built from the alternatives at the first
+ * token of the {@code Emotion:} value ({@link DistributionSource#LOGPROBS}); otherwise it is
+ * <em>one-hot</em> on the parsed label ({@link DistributionSource#ONE_HOT}) and carries no
+ * confidence. {@link #analyze} says which; see {@code docs/remote.md}.
  *
  * <p><b>Failures.</b> 429, 500, 502, 503, 504, connect/read timeouts, I/O errors and truncated
  * replies are retried up to {@link RemoteOptions#maxRetries()} times with exponential backoff and
@@ -122,8 +126,37 @@ public final class RemoteSpeechLm implements Recognizer {
     return options.labels();
   }
 
+  /** Where a recognition's probabilities came from. */
+  public enum DistributionSource {
+    /** Renormalised first-token {@code top_logprobs} of the {@code Emotion:} value. */
+    LOGPROBS,
+    /** Probability 1 on the parsed label: the server gave no usable logprobs. */
+    ONE_HOT
+  }
+
   /**
-   * Recognises one clip through the remote model.
+   * A recognition with what the remote call adds.
+   *
+   * @param recognition the recognition
+   * @param distributionSource where {@link Recognition#probabilities()} came from
+   * @param finishReason the server's {@code finish_reason} ({@code "stop"}, {@code "length"}, ...),
+   *     or empty
+   * @param warnings what the answer parser found missing or odd; empty for a well-formed answer
+   */
+  public record Result(
+      Recognition recognition,
+      DistributionSource distributionSource,
+      String finishReason,
+      List<String> warnings) {
+    /** Copies the warnings. */
+    public Result {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * Recognises one clip through the remote model; same as {@code analyze(clip,
+   * candidates).recognition()}.
    *
    * @throws AudioFormatException when the clip is empty or cannot be resampled to 16 kHz
    * @throws RecognitionException naming the endpoint when the server fails, after retries where the
@@ -131,6 +164,19 @@ public final class RemoteSpeechLm implements Recognizer {
    */
   @Override
   public Recognition recognize(AudioClip clip, LabelSet candidates) {
+    return analyze(clip, candidates).recognition();
+  }
+
+  /**
+   * Recognises one clip and reports where the probabilities came from.
+   *
+   * @param clip mono audio at any rate
+   * @param candidates the labels to choose from, or {@code null} for {@link #labels()}
+   * @throws AudioFormatException when the clip is empty or cannot be resampled to 16 kHz
+   * @throws RecognitionException naming the endpoint when the server fails, after retries where the
+   *     failure is transient, or when its answer names no candidate label
+   */
+  public Result analyze(AudioClip clip, LabelSet candidates) {
     LabelSet labels = candidates == null ? options.labels() : candidates;
     if (clip.isEmpty()) {
       throw new AudioFormatException(clip.sourceId(), "empty clip: no samples to send");
@@ -141,8 +187,8 @@ public final class RemoteSpeechLm implements Recognizer {
     Cues cues = cueExtractor.extract(clip, false);
     long t2 = System.nanoTime();
     String body = requestBody(wav, labels, options.sendCues() ? cues : null);
-    String content = complete(body);
-    AnswerFormat.ParsedAnswer answer = AnswerFormat.parse(content, labels);
+    Reply reply = complete(body);
+    AnswerFormat.ParsedAnswer answer = AnswerFormat.parse(reply.content(), labels);
     long t3 = System.nanoTime();
     if (!answer.hasLabel()) {
       String got =
@@ -155,18 +201,26 @@ public final class RemoteSpeechLm implements Recognizer {
     if (!answer.warnings().isEmpty()) {
       LOG.debug("{}: answer for {}: {}", endpointName(), clip.sourceId(), answer.warnings());
     }
-    double[] oneHot = new double[labels.size()];
-    oneHot[labels.indexOf(answer.label())] = 1.0;
-    return new Recognition(
-        clip.sourceId(),
-        name(),
-        answer.transcript(),
-        answer.label(),
-        LabelDistribution.of(labels, oneHot),
-        answer.rationale(),
-        cues,
-        new Recognition.Timings(
-            Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)));
+    LabelDistribution dist = LabelLogprobs.fromLogprobs(reply.logprobs(), labels, answer.label());
+    DistributionSource source = DistributionSource.LOGPROBS;
+    if (dist == null) {
+      double[] oneHot = new double[labels.size()];
+      oneHot[labels.indexOf(answer.label())] = 1.0;
+      dist = LabelDistribution.of(labels, oneHot);
+      source = DistributionSource.ONE_HOT;
+    }
+    Recognition r =
+        new Recognition(
+            clip.sourceId(),
+            name(),
+            answer.transcript(),
+            answer.label(),
+            dist,
+            answer.rationale(),
+            cues,
+            new Recognition.Timings(
+                Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)));
+    return new Result(r, source, reply.finishReason(), answer.warnings());
   }
 
   /** Describes the recognizer (endpoint and model; never the key). */
@@ -199,6 +253,10 @@ public final class RemoteSpeechLm implements Recognizer {
     root.put("temperature", options.temperature());
     root.put("max_tokens", options.maxTokens());
     root.put("stream", false);
+    if (options.topLogprobs() > 0) {
+      root.put("logprobs", true);
+      root.put("top_logprobs", options.topLogprobs());
+    }
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -263,8 +321,11 @@ public final class RemoteSpeechLm implements Recognizer {
 
   // ---- transport with retries -----------------------------------------------------------------
 
-  /** Sends the request with retries; returns {@code choices[0].message.content}. */
-  private String complete(String body) {
+  /** What the server answered: content, finish reason and the choice's logprobs (or null). */
+  private record Reply(String content, String finishReason, JsonNode logprobs) {}
+
+  /** Sends the request with retries; returns {@code choices[0]}'s content and logprobs. */
+  private Reply complete(String body) {
     int attempts = options.maxRetries() + 1;
     String lastCause = "";
     Throwable lastException = null;
@@ -392,7 +453,7 @@ public final class RemoteSpeechLm implements Recognizer {
     }
   }
 
-  private String content(String body) throws TruncatedReplyException {
+  private Reply content(String body) throws TruncatedReplyException {
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -417,11 +478,16 @@ public final class RemoteSpeechLm implements Recognizer {
     if (!choices.isArray() || choices.isEmpty()) {
       throw new RecognitionException(endpointName(), "reply has no choices");
     }
-    JsonNode content = choices.get(0).path("message").path("content");
+    JsonNode choice = choices.get(0);
+    JsonNode content = choice.path("message").path("content");
     if (!content.isTextual()) {
       throw new RecognitionException(endpointName(), "reply has no choices[0].message.content text");
     }
-    return content.asText();
+    JsonNode logprobs = choice.path("logprobs");
+    return new Reply(
+        content.asText(),
+        choice.path("finish_reason").asText(""),
+        logprobs.isObject() ? logprobs : null);
   }
 
   private String serverError(String body) {

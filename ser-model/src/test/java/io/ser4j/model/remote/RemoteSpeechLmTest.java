@@ -362,6 +362,44 @@ class RemoteSpeechLmTest {
   }
 
   @Test
+  void logprobsGiveADistributionOtherwiseOneHot() throws Exception {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.putObject("message").put("role", "assistant").put("content", ANSWER);
+    choice.put("finish_reason", "stop");
+    choice.set(
+        "logprobs",
+        LabelLogprobsTest.logprobs(
+            LabelLogprobsTest.TOKENS, 6, " anger", -0.1, " neutral", -1.0, " sad", -2.0));
+    server.enqueue(json(200, root.toString()));
+    server.enqueue(ok(ANSWER));
+    RemoteSpeechLm lm = recognizer(options(KEY));
+    RemoteSpeechLm.Result withLp = lm.analyze(clip(), null);
+    assertThat(withLp.distributionSource()).isEqualTo(RemoteSpeechLm.DistributionSource.LOGPROBS);
+    assertThat(withLp.finishReason()).isEqualTo("stop");
+    double z = Math.exp(-0.1) + Math.exp(-1.0) + Math.exp(-2.0);
+    assertThat(withLp.recognition().probabilities().toArray())
+        .containsExactly(
+            new double[] {Math.exp(-0.1) / z, 0, Math.exp(-1.0) / z, Math.exp(-2.0) / z},
+            org.assertj.core.data.Offset.offset(1e-12));
+    RemoteSpeechLm.Result without = lm.analyze(clip(), null);
+    assertThat(without.distributionSource()).isEqualTo(RemoteSpeechLm.DistributionSource.ONE_HOT);
+    assertThat(without.recognition().probabilities().toArray()).containsExactly(1.0, 0.0, 0.0, 0.0);
+    JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+    assertThat(body.path("logprobs").asBoolean()).isTrue();
+    assertThat(body.path("top_logprobs").asInt()).isEqualTo(RemoteOptions.DEFAULT_TOP_LOGPROBS);
+  }
+
+  @Test
+  void logprobsCanBeSwitchedOff() throws Exception {
+    server.enqueue(ok(ANSWER));
+    recognizer(options(KEY).optTopLogprobs(0)).recognize(clip(), null);
+    JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+    assertThat(body.has("logprobs")).isFalse();
+    assertThat(body.has("top_logprobs")).isFalse();
+  }
+
+  @Test
   void backoffIsSeededFullJitterUnderADoublingCeiling() {
     RemoteOptions o =
         options(KEY).optInitialBackoff(Duration.ofMillis(100)).optMaxBackoff(Duration.ofMillis(350)).build();
