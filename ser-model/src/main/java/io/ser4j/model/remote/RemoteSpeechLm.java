@@ -103,6 +103,8 @@ public final class RemoteSpeechLm implements Recognizer {
     this.client =
         HttpClient.newBuilder()
             .connectTimeout(options.connectTimeout())
+            // HTTP/1.1: the JDK's h2c upgrade attempt on http:// confuses some Python servers
+            .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.cueExtractor = CueExtractor.create();
@@ -393,6 +395,13 @@ public final class RemoteSpeechLm implements Recognizer {
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     String key = apiKey();
     if (key != null) {
+      if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new RecognitionException(
+            endpointName(),
+            "the API key in environment variable "
+                + options.apiKeyEnv()
+                + " has characters not allowed in an HTTP header");
+      }
       b.header("Authorization", "Bearer " + key);
     }
     return b.build();

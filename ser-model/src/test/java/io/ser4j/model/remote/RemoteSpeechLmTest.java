@@ -353,6 +353,16 @@ class RemoteSpeechLmTest {
   }
 
   @Test
+  void keyWithControlCharactersIsRejectedWithoutQuotingIt() {
+    RemoteSpeechLm lm = recognizer(options("sk-abc\ndef-SECRET"));
+    assertThatThrownBy(() -> lm.recognize(clip(), null))
+        .isInstanceOf(RecognitionException.class)
+        .hasMessageContaining(KEY_ENV)
+        .hasMessageNotContaining("SECRET");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void emptyClipIsABadInput() {
     RemoteSpeechLm lm = recognizer(options(KEY));
     assertThatThrownBy(() -> lm.recognize(AudioClip.of(new float[0], 16_000, "empty.wav"), null))
