@@ -114,40 +114,6 @@ public final class KvCache implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Replaces the rows in place by {@code rows} of the current ones (as {@link #select}, without a
-   * second cache): one beam-search step's reordering.
-   *
-   * @param rows source row per row; the row count stays {@link #batchSize()}
-   * @throws RecognitionException as {@link #select}
-   */
-  public void reorder(int... rows) {
-    boolean identity = rows != null && rows.length == padding.length;
-    for (int i = 0; identity && i < rows.length; i++) {
-      identity = rows[i] == i;
-    }
-    if (identity) {
-      return;
-    }
-    if (rows == null || rows.length != padding.length) {
-      throw new RecognitionException("KV cache rows", "reorder must keep " + padding.length + " rows, got "
-          + (rows == null ? 0 : rows.length));
-    }
-    try (KvCache picked = select(rows)) {
-      for (int layer = 0; layer < keys.length; layer++) {
-        if (keys[layer] != null) {
-          keys[layer].close();
-          values[layer].close();
-          keys[layer] = picked.keys[layer];
-          values[layer] = picked.values[layer];
-          keys[layer].attach(manager);
-          values[layer].attach(manager);
-        }
-      }
-      System.arraycopy(picked.padding, 0, padding, 0, padding.length);
-    }
-  }
-
   private static NDArray gather(NDArray a, int[] rows, NDManager into) {
     NDList parts = new NDList(rows.length);
     for (int r : rows) {
