@@ -304,6 +304,25 @@ class GeneratorTest extends GenerationTestBase {
   }
 
   @Test
+  void openCachesAreVisibleInTheResidentCountAndFreedOnClose() {
+    int before = model.residentArrayCount();
+    Case c = cases.get(2);
+    KvCache[] holder = new KvCache[1];
+    model.prefillBatch(new int[][] {c.ids(), c.ids()}, null, holder);
+    try (KvCache cache = holder[0]; KvCache fork = cache.select(1, 0, 1)) {
+      assertThat(fork.batchSize()).isEqualTo(3);
+      assertThat(fork.length()).isEqualTo(cache.length());
+      assertThat(model.residentArrayCount()).as("open caches are counted (the leak check can fail)")
+          .isGreaterThan(before);
+      assertThatThrownBy(() -> cache.select(2)).isInstanceOf(io.ser4j.core.RecognitionException.class)
+          .hasMessageContaining("row 2");
+      assertThatThrownBy(() -> model.stepBatch(cache, new int[][] {{1}}))
+          .isInstanceOf(io.ser4j.core.RecognitionException.class).hasMessageContaining("2 rows");
+    }
+    assertThat(model.residentArrayCount()).isEqualTo(before);
+  }
+
+  @Test
   void badInputsAreRejectedWithClearMessages() {
     Case c = cases.get(2);
     Generator noTok = new Generator(model, null);
