@@ -46,6 +46,11 @@ public final class SpeechLm implements AutoCloseable {
   /** Average-pooling window (and stride) over encoder frames. */
   public static final int POOL_FRAMES = 2;
 
+  /** Additive attention mask of a left-padding key column (finite so that all-padding rows stay finite). */
+  static final float PAD_MASK = -1e9f;
+  /** Padding of an unbatched (one-row) request: none. */
+  private static final int[] NO_PAD = {0};
+
   private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
 
   /** One audio encoder layer; linear weights kept transposed, {@code (in, out)}. */
@@ -381,7 +386,7 @@ public final class SpeechLm implements AutoCloseable {
   public float[][] logits(int[] inputIds, float[][] audioEmbeds) {
     try (NDManager sub = manager.newSubManager()) {
       NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
-      return toRows(decode(x, 0, null, false));
+      return toRows(decode(x.expandDims(0), null, NO_PAD, false).squeeze(0));
     }
   }
 
@@ -410,13 +415,13 @@ public final class SpeechLm implements AutoCloseable {
         NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
         pos = (int) x.getShape().get(0);
         checkLength(pos + maxNewTokens - 1);
-        next = argMax(decode(x, 0, cache, true).toFloatArray());
+        next = argMax(decode(x.expandDims(0), cache, NO_PAD, true).toFloatArray());
       }
       out[0] = next;
       for (int i = 1; i < maxNewTokens; i++) {
         try (NDManager sub = manager.newSubManager()) {
           NDArray x = embedTokens(sub, new int[] {out[i - 1]}); // (1, H)
-          out[i] = argMax(decode(x, pos, cache, true).toFloatArray());
+          out[i] = argMax(decode(x.expandDims(0), cache, NO_PAD, true).toFloatArray());
           pos++;
         }
       }
@@ -444,7 +449,7 @@ public final class SpeechLm implements AutoCloseable {
         if (i > 0) { // generated ids are plain tokens, even one equal to audio_token_index
           x = x.concat(embedTokens(sub, Arrays.copyOf(out, i)), 0);
         }
-        out[i] = argMax(decode(x, 0, null, true).toFloatArray());
+        out[i] = argMax(decode(x.expandDims(0), null, NO_PAD, true).toFloatArray());
       }
     }
     return out;
@@ -456,7 +461,124 @@ public final class SpeechLm implements AutoCloseable {
    * @return a cache holding nothing yet
    */
   public KvCache newCache() {
-    return new KvCache(manager.newSubManager(), decoderLayers.length);
+    return new KvCache(manager.newSubManager(), decoderLayers.length, NO_PAD);
+  }
+
+  /**
+   * Prefills a batch of prompts into one new batched cache, left-padding the shorter prompts: row
+   * {@code b}'s real positions start at 0 after its padding, and its padded key columns are masked in
+   * every later step, so each row's logits equal those of its prompt run alone (up to float rounding).
+   *
+   * @param inputIds one prompt per row (see {@link #logits})
+   * @param audioEmbeds per row the projected audio {@code (N, H)} or {@code null}; the array itself may
+   *     be {@code null} for text-only prompts
+   * @param cacheOut receives the new cache at index 0 (the caller closes it)
+   * @return {@code (B, V)} logits of each row's last prompt position
+   * @throws RecognitionException as {@link #logits}, or on an empty batch / mismatched lengths
+   */
+  public float[][] prefillBatch(int[][] inputIds, float[][][] audioEmbeds, KvCache[] cacheOut) {
+    if (inputIds == null || inputIds.length == 0) {
+      throw new RecognitionException("input_ids", "empty batch");
+    }
+    if (audioEmbeds != null && audioEmbeds.length != inputIds.length) {
+      throw new RecognitionException("audio embeddings", audioEmbeds.length + " entries for a batch of "
+          + inputIds.length);
+    }
+    if (cacheOut == null || cacheOut.length < 1) {
+      throw new RecognitionException("cacheOut", "needs one slot");
+    }
+    int b = inputIds.length;
+    int h = config.textConfig().hiddenSize();
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray[] rows = new NDArray[b];
+      int longest = 0;
+      for (int i = 0; i < b; i++) {
+        rows[i] = embedPrompt(sub, inputIds[i], audioEmbeds == null ? null : audioEmbeds[i]);
+        longest = Math.max(longest, (int) rows[i].getShape().get(0));
+      }
+      int[] pad = new int[b];
+      NDList padded = new NDList(b);
+      for (int i = 0; i < b; i++) {
+        int len = (int) rows[i].getShape().get(0);
+        pad[i] = longest - len;
+        NDArray r = pad[i] == 0 ? rows[i] : sub.zeros(new Shape(pad[i], h)).concat(rows[i], 0);
+        padded.add(r);
+      }
+      KvCache cache = new KvCache(manager.newSubManager(), decoderLayers.length, pad);
+      try {
+        NDArray logits = decode(NDArrays.stack(padded), cache, pad, true); // (B, V)
+        cacheOut[0] = cache;
+        return toRows(logits);
+      } catch (RuntimeException e) {
+        cache.close();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * One step for every row of a batched cache: appends {@code inputIds[b]} to row {@code b} and
+   * returns each row's logits at its last new position.
+   *
+   * @param cache a cache of {@code B} rows ({@link #newCache}, {@link #prefillBatch}, {@link
+   *     KvCache#select})
+   * @param inputIds {@code (B, T)} next ids (no audio placeholder; all rows the same length)
+   * @return {@code (B, V)} logits
+   * @throws RecognitionException on a batch size other than the cache's, ragged rows, ids outside the
+   *     vocabulary or a sequence too long
+   */
+  public float[][] stepBatch(KvCache cache, int[][] inputIds) {
+    try (NDManager sub = manager.newSubManager()) {
+      return toRows(decode(embedBatch(sub, cache, inputIds), cache, cache.padding(), true));
+    }
+  }
+
+  /**
+   * Like {@link #stepBatch} but returns the logits of every new position, {@code (B, T, V)}: used to
+   * score continuations (teacher forcing) over a cached prefix.
+   *
+   * @param cache a cache of {@code B} rows
+   * @param inputIds {@code (B, T)} ids
+   * @return {@code [b][t][v]} logits
+   * @throws RecognitionException as {@link #stepBatch}
+   */
+  public float[][][] stepBatchAll(KvCache cache, int[][] inputIds) {
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray logits = decode(embedBatch(sub, cache, inputIds), cache, cache.padding(), false);
+      Shape s = logits.getShape();
+      int rows = (int) s.get(0);
+      int t = (int) s.get(1);
+      int v = (int) s.get(2);
+      float[] flat = logits.toFloatArray();
+      float[][][] out = new float[rows][t][];
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < t; i++) {
+          int from = (r * t + i) * v;
+          out[r][i] = Arrays.copyOfRange(flat, from, from + v);
+        }
+      }
+      return out;
+    }
+  }
+
+  private NDArray embedBatch(NDManager sub, KvCache cache, int[][] inputIds) {
+    if (inputIds == null || inputIds.length != cache.batchSize()) {
+      throw new RecognitionException("input_ids", (inputIds == null ? "null" : inputIds.length + " rows")
+          + " for a cache of " + cache.batchSize() + " rows");
+    }
+    int t = inputIds[0] == null ? 0 : inputIds[0].length;
+    if (t == 0) {
+      throw new RecognitionException("input_ids", "empty row 0");
+    }
+    checkLength(cache.length() + t);
+    NDList rows = new NDList(inputIds.length);
+    for (int b = 0; b < inputIds.length; b++) {
+      if (inputIds[b] == null || inputIds[b].length != t) {
+        throw new RecognitionException("input_ids", "row " + b + " is not of length " + t);
+      }
+      rows.add(embedTokens(sub, inputIds[b]));
+    }
+    return NDArrays.stack(rows); // (B, T, H)
   }
 
   /**
@@ -474,8 +596,11 @@ public final class SpeechLm implements AutoCloseable {
     }
     checkLength(cache.length() + inputIds.length);
     try (NDManager sub = manager.newSubManager()) {
-      NDArray x = embedTokens(sub, inputIds);
-      return decode(x, cache.length(), cache, true).toFloatArray();
+      if (cache.batchSize() != 1) {
+        throw new RecognitionException("KV cache", cache.batchSize() + " rows; use stepBatch");
+      }
+      NDArray x = embedTokens(sub, inputIds).expandDims(0);
+      return decode(x, cache, cache.padding(), true).toFloatArray();
     }
   }
 
@@ -555,43 +680,65 @@ public final class SpeechLm implements AutoCloseable {
   }
 
   /**
-   * The decoder stack on {@code x (T, H)} at positions {@code start .. start+T-1}.
+   * The decoder stack on {@code x (B, T, H)}; row {@code b}'s column {@code c} sits at position
+   * {@code past + c - pad[b]} ({@code past} = cached positions) and its key columns {@code < pad[b]}
+   * are masked (left padding).
    *
    * @param cache when non-null, earlier keys/values are read from it and the new ones appended
-   * @param lastOnly return only the last position's logits {@code (V)} instead of {@code (T, V)}
+   * @param pad per row the number of left-padding columns (all rows 0 for {@link #NO_PAD} of length 1)
+   * @param lastOnly return only the last column's logits {@code (B, V)} instead of {@code (B, T, V)}
    */
-  private NDArray decode(NDArray x, int start, KvCache cache, boolean lastOnly) {
+  private NDArray decode(NDArray x, KvCache cache, int[] pad, boolean lastOnly) {
     SpeechLmConfig.TextConfig c = config.textConfig();
     NDManager sub = x.getManager();
-    int t = (int) x.getShape().get(0);
+    int b = (int) x.getShape().get(0);
+    int t = (int) x.getShape().get(1);
     int d = c.headDim();
-    // RoPE tables (T, d): cos/sin of [pos·inv_freq | pos·inv_freq], float32 as transformers computes them
-    float[] cos = new float[t * d];
-    float[] sin = new float[t * d];
-    int half = d / 2;
-    for (int p = 0; p < t; p++) {
-      for (int i = 0; i < half; i++) {
-        float theta = (float) (start + p) * invFreq[i];
-        float cv = (float) Math.cos(theta);
-        float sv = (float) Math.sin(theta);
-        cos[p * d + i] = cv;
-        cos[p * d + half + i] = cv;
-        sin[p * d + i] = sv;
-        sin[p * d + half + i] = sv;
-      }
-    }
-    NDArray cosNd = sub.create(cos, new Shape(t, d));
-    NDArray sinNd = sub.create(sin, new Shape(t, d));
     int past = cache == null ? 0 : cache.length();
-    NDArray mask = null;
-    if (t > 1) {
-      float[] m = new float[t * (past + t)];
-      for (int q = 0; q < t; q++) {
-        for (int k = past + q + 1; k < past + t; k++) {
-          m[q * (past + t) + k] = Float.NEGATIVE_INFINITY;
+    int[] offsets = pad.length == b ? pad : new int[b];
+    boolean padded = false;
+    for (int o : offsets) {
+      padded |= o > 0;
+    }
+    // RoPE tables (B, 1, T, d): cos/sin of [pos·inv_freq | pos·inv_freq], float32 as transformers computes them
+    float[] cos = new float[b * t * d];
+    float[] sin = new float[b * t * d];
+    int half = d / 2;
+    for (int r = 0; r < b; r++) {
+      for (int p = 0; p < t; p++) {
+        int base = (r * t + p) * d;
+        int position = Math.max(0, past + p - offsets[r]);
+        for (int i = 0; i < half; i++) {
+          float theta = (float) position * invFreq[i];
+          float cv = (float) Math.cos(theta);
+          float sv = (float) Math.sin(theta);
+          cos[base + i] = cv;
+          cos[base + half + i] = cv;
+          sin[base + i] = sv;
+          sin[base + half + i] = sv;
         }
       }
-      mask = sub.create(m, new Shape(t, past + t));
+    }
+    NDArray cosNd = sub.create(cos, new Shape(b, 1, t, d));
+    NDArray sinNd = sub.create(sin, new Shape(b, 1, t, d));
+    NDArray mask = null;
+    int s = past + t;
+    if (t > 1 || padded) {
+      // causal: -inf above the diagonal; padding: a large finite negative so that a padding query row
+      // (all of whose keys are padding) stays finite instead of NaN
+      float[] m = new float[b * t * s];
+      for (int r = 0; r < b; r++) {
+        for (int q = 0; q < t; q++) {
+          int base = (r * t + q) * s;
+          for (int k = 0; k < Math.min(offsets[r], s); k++) {
+            m[base + k] = PAD_MASK;
+          }
+          for (int k = past + q + 1; k < s; k++) {
+            m[base + k] = Float.NEGATIVE_INFINITY;
+          }
+        }
+      }
+      mask = sub.create(m, new Shape(b, 1, t, s));
     }
     for (int i = 0; i < decoderLayers.length; i++) {
       DecoderLayer l = decoderLayers[i];
@@ -605,42 +752,43 @@ public final class SpeechLm implements AutoCloseable {
       cache.advance(t);
     }
     if (lastOnly) {
-      x = x.get(new NDIndex("{}:", t - 1));
+      x = x.get(new NDIndex(":, {}:", t - 1));
     }
-    NDArray logits = rmsNorm(x, normW).matMul(lmHeadT); // (T or 1, V)
-    return lastOnly ? logits.squeeze(0) : logits;
+    NDArray logits = rmsNorm(x, normW).matMul(lmHeadT); // (B, T or 1, V)
+    return lastOnly ? logits.squeeze(1) : logits;
   }
 
-  /** Causal GQA attention with RoPE: {@code h (T, H) → (T, H)}. */
+  /** Causal GQA attention with RoPE: {@code h (B, T, H) → (B, T, H)}. */
   private NDArray decoderAttention(
       NDArray h, DecoderLayer l, int layer, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
     SpeechLmConfig.TextConfig c = config.textConfig();
-    long t = h.getShape().get(0);
+    long b = h.getShape().get(0);
+    long t = h.getShape().get(1);
     int heads = c.numAttentionHeads();
     int kvHeads = c.numKeyValueHeads();
     int d = c.headDim();
-    NDArray q = linear(h, l.qT(), l.qB()).reshape(t, heads, d).transpose(1, 0, 2); // (heads, T, d)
-    NDArray k = linear(h, l.kT(), l.kB()).reshape(t, kvHeads, d).transpose(1, 0, 2); // (KV, T, d)
-    NDArray v = linear(h, l.vT(), l.vB()).reshape(t, kvHeads, d).transpose(1, 0, 2); // (KV, T, d)
+    NDArray q = linear(h, l.qT(), l.qB()).reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, heads, T, d)
+    NDArray k = linear(h, l.kT(), l.kB()).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
+    NDArray v = linear(h, l.vT(), l.vB()).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
     q = rope(q, cos, sin);
     k = rope(k, cos, sin);
     if (cache != null) {
-      NDList kv = cache.append(layer, k, v, h.getManager()); // (KV, past + T, d) each
+      NDList kv = cache.append(layer, k, v, h.getManager()); // (B, KV, past + T, d) each
       k = kv.get(0);
       v = kv.get(1);
     }
     int rep = heads / kvHeads;
     if (rep > 1) { // repeat_kv: query head j reads kv head j / rep
-      long s = k.getShape().get(1);
-      k = k.expandDims(1).broadcast(kvHeads, rep, s, d).reshape(heads, s, d);
-      v = v.expandDims(1).broadcast(kvHeads, rep, s, d).reshape(heads, s, d);
+      long s = k.getShape().get(2);
+      k = k.expandDims(2).broadcast(b, kvHeads, rep, s, d).reshape(b, heads, s, d);
+      v = v.expandDims(2).broadcast(b, kvHeads, rep, s, d).reshape(b, heads, s, d);
     }
-    NDArray w = q.matMul(k.transpose(0, 2, 1)).mul((float) Math.pow(d, -0.5)); // (heads, T, S)
+    NDArray w = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) Math.pow(d, -0.5)); // (B, heads, T, S)
     if (mask != null) {
       w = w.add(mask);
     }
     w = w.softmax(-1);
-    NDArray o = w.matMul(v).transpose(1, 0, 2).reshape(t, (long) heads * d); // (T, heads·d)
+    NDArray o = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d); // (B, T, heads·d)
     return o.matMul(l.oT());
   }
 
@@ -675,13 +823,13 @@ public final class SpeechLm implements AutoCloseable {
     return Conv1d.conv1d(x, w, b, new Shape(stride), new Shape(1), new Shape(1), 1).singletonOrThrow();
   }
 
-  /** RoPE, rotate_half convention: {@code x·cos + [−x2 | x1]·sin}, {@code x (heads, T, d)}. */
+  /** RoPE, rotate_half convention: {@code x·cos + [−x2 | x1]·sin}, {@code x (B, heads, T, d)}. */
   private static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-    long d = x.getShape().get(2);
+    long d = x.getShape().get(3);
     long half = d / 2;
-    NDArray x1 = x.get(new NDIndex(":, :, :{}", half));
-    NDArray x2 = x.get(new NDIndex(":, :, {}:", half));
-    NDArray rotated = x2.neg().concat(x1, 2);
+    NDArray x1 = x.get(new NDIndex(":, :, :, :{}", half));
+    NDArray x2 = x.get(new NDIndex(":, :, :, {}:", half));
+    NDArray rotated = x2.neg().concat(x1, 3);
     return x.mul(cos).add(rotated.mul(sin));
   }
 
