@@ -140,7 +140,7 @@ public final class CueGroundedTeacher implements Teacher {
       String ph = phrase(s, rnd);
       boolean clause = ph.startsWith("the ");
       if (!clause) {
-        ph = (phrases.isEmpty() || phrases.size() == 2 ? "the voice has " : "with ") + ph;
+        ph = (s.aspect() == Aspect.PAUSES ? "the speech has " : "the voice has ") + ph;
       }
       phrases.add(ph);
     }

@@ -2,8 +2,6 @@ package io.ser4j.rationale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ser4j.audio.AudioLoader;
-import io.ser4j.audio.cues.CueExtractor;
 import io.ser4j.core.Cue;
 import io.ser4j.core.Cues;
 import io.ser4j.core.corpus.Corpora;
@@ -16,16 +14,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The teacher on all 408 EmoDB clips (per-speaker norms), checked by the faithfulness checker. Long:
- * extracting the cues takes about 25 s on two cores.
+ * The teacher on all 408 EmoDB clips (per-speaker norms), checked by the faithfulness checker. The
+ * clips' cues come from the committed fixture (measured by {@code CueExtractor}; {@link
+ * EmodbCuesFixtureTest}, tagged long, re-measures and compares).
  */
-@Tag("long")
 class EmodbTeacherTest {
   static final Path DATA = Path.of(System.getProperty("ser4j.data.dir", "../../shared/data"));
   static Corpus corpus;
@@ -33,17 +29,14 @@ class EmodbTeacherTest {
   static CueNorms norms;
 
   @BeforeAll
-  static void extract() {
+  static void load() {
     Path manifest = DATA.resolve("emodb/manifest.csv");
     assertThat(Files.isRegularFile(manifest)).as("EmoDB manifest " + manifest).isTrue();
     corpus = Corpora.readEmoDb(manifest);
     assertThat(corpus.size()).isEqualTo(408);
-    CueExtractor ex = CueExtractor.create();
-    long t0 = System.nanoTime();
-    Map<String, Cues> m = new ConcurrentHashMap<>();
-    corpus.utterances().parallelStream().forEach(u -> m.put(u.id(), ex.extract(AudioLoader.load(u.audio()), false)));
-    System.out.printf("cues of %d EmoDB clips: %.1f s%n", m.size(), (System.nanoTime() - t0) / 1e9);
-    cues = m;
+    cues = EmodbCuesFixture.read();
+    assertThat(cues.keySet()).containsExactlyInAnyOrderElementsOf(
+        corpus.utterances().stream().map(Utterance::id).toList());
     norms = CueNorms.build(corpus, cues, CueNorms.Scope.SPEAKER, CueNorms.DEFAULT_MIN_CLIPS_PER_SPEAKER);
   }
 
