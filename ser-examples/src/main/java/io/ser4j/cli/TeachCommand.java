@@ -27,7 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -55,7 +54,8 @@ import picocli.CommandLine.Spec;
     })
 final class TeachCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
+  @Option(names = "--debug", description = "Print stack traces for errors.")
+  boolean debug;
 
   @Option(names = "--manifest", required = true, paramLabel = "FILE", description = "Corpus manifest.")
   Path manifest;

@@ -136,11 +136,12 @@ public final class CueGroundedTeacher implements Teacher {
     }
     String ref = reference(p);
     List<String> phrases = new ArrayList<>();
+    int nounPhrases = 0;
     for (Statement s : chosen) {
       String ph = phrase(s, rnd);
       boolean clause = ph.startsWith("the ");
       if (!clause) {
-        ph = (s.aspect() == Aspect.PAUSES ? "the speech has " : "the voice has ") + ph;
+        ph = (nounPhrases++ > 0 ? "one hears " : s.aspect() == Aspect.PAUSES ? "the speech has " : "the voice has ") + ph;
       }
       phrases.add(ph);
     }
@@ -200,8 +201,8 @@ public final class CueGroundedTeacher implements Teacher {
               ? pick(rnd, "a very wide pitch range", "extremely animated intonation", "a strikingly wide pitch range")
               : pick(rnd, "the pitch varies widely", "a wide pitch range", "lively intonation"))
           : (strong
-              ? pick(rnd, "a very narrow pitch range", "a strikingly monotone delivery", "very flat intonation")
-              : pick(rnd, "a narrow pitch range", "a rather monotone delivery", "flat intonation"));
+              ? pick(rnd, "a very narrow pitch range", "a strikingly monotone delivery", "very little pitch variation")
+              : pick(rnd, "a narrow pitch range", "a rather monotone delivery", "little pitch variation"));
       case PITCH_CONTOUR -> hi
           ? pick(rnd, "the pitch rises over the sentence", "a rising intonation")
           : pick(rnd, "the pitch falls over the sentence", "a falling intonation");
@@ -231,9 +232,9 @@ public final class CueGroundedTeacher implements Teacher {
               ? pick(rnd, "very few pauses", "an extremely fluent delivery")
               : pick(rnd, "few pauses", "a fluent delivery", "short pauses"));
       case BREATHY -> pick(rnd, "the voice sounds breathy", "some breathiness in the voice");
-      case TENSE -> pick(rnd, "the voice sounds tense", "a pressed, strained voice quality");
-      case CREAKY -> pick(rnd, "the voice turns creaky", "some creak in the voice");
-      case TREMBLING -> pick(rnd, "the voice sounds shaky", "a trembling voice");
+      case TENSE -> pick(rnd, "the voice sounds tense", "the voice sounds pressed and strained");
+      case CREAKY -> pick(rnd, "the voice turns creaky", "the voice sounds creaky");
+      case TREMBLING -> pick(rnd, "the voice sounds shaky", "the voice trembles");
     };
   }
 

@@ -58,7 +58,10 @@ class EmodbTeacherTest {
     }
     FaithfulnessSummary s = FaithfulnessSummary.of(reports);
     System.out.println("EmoDB teacher faithfulness: " + s + " rate " + s.rate());
-    System.out.println("example: " + teacher.teach(TeachingInput.of(corpus.utterances().get(0), cues.get(corpus.utterances().get(0).id()), norms)).text());
+    for (int i = 0; i < corpus.size(); i += 68) {
+      Utterance u = corpus.utterances().get(i);
+      System.out.println("example " + u.id() + ": " + teacher.teach(TeachingInput.of(u, cues.get(u.id()), norms)).text());
+    }
     assertThat(s.rate()).isEqualTo(1.0);
     assertThat(s.contradicted()).isZero();
     assertThat(texts.size()).as("varied texts").isGreaterThan(350);
