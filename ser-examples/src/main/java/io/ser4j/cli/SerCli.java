@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ModelCheckCommand.class,
       EvaluateCommand.class,
       TrainBaselineCommand.class,
+      TeachCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
