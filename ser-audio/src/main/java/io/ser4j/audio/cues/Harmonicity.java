@@ -84,7 +84,8 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
       double silenceThreshold, double periodsPerWindow) {
     double ceiling = 0.5 * sampleRate;
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate, timeStep,
-        minimumPitch, periodsPerWindow, 15, true, true, 0.0, 0.0, ceiling, KEPT_CANDIDATES);
+        minimumPitch, periodsPerWindow, 15, true, true, 0.0, 0.0, ceiling, KEPT_CANDIDATES,
+        PeriodicityAnalysis.provablyUnvoicedIntensity(silenceThreshold, 0.0, 0.0, 0.0, 0.0));
     if (c == null) {
       return new Harmonicity(timeStep, 0.5 * x.length / sampleRate, new double[0]);
     }

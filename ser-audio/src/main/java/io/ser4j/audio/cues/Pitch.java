@@ -68,7 +68,9 @@ public record Pitch(double timeStepSeconds, double firstFrameTimeSeconds, double
     double ceiling = Math.min(s.pitchCeilingHz(), 0.5 * sampleRate);
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate,
         s.timeStepSeconds(), s.pitchFloorHz(), s.periodsPerWindow(), s.maxCandidates(), false,
-        s.veryAccurate(), s.voicingThreshold(), s.octaveCost(), ceiling, Integer.MAX_VALUE);
+        s.veryAccurate(), s.voicingThreshold(), s.octaveCost(), ceiling, Integer.MAX_VALUE,
+        PeriodicityAnalysis.provablyUnvoicedIntensity(s.silenceThreshold(), s.voicingThreshold(),
+            s.octaveCost(), s.octaveJumpCost(), s.voicedUnvoicedCost() * 0.01 / s.timeStepSeconds()));
     if (c == null) {
       return new Pitch(s.timeStepSeconds(), 0.5 * duration, duration, ceiling, new double[0],
           new double[0]);
