@@ -95,6 +95,9 @@ final class BatchRealFft {
     /** Output: {@code power[k][f] = |X_f[k]|^2}, {@code k = 0..n/2}. */
     final double[][] power = new double[m + 1][batch];
 
+    /** Output of {@link #spectrum}: {@code imag[k][f] = im X_f[k]}. */
+    final double[][] imag = new double[m + 1][batch];
+
     private final double[][] tRe = new double[m][batch];
 
     /** The transform this workspace belongs to. */
@@ -114,7 +117,7 @@ final class BatchRealFft {
    * (both overwritten).
    */
   void power(Workspace ws, int count) {
-    stages(ws, ws.even, ws.odd, ws.tRe, ws.tIm, 0, count, false);
+    stages(ws, ws.even, ws.odd, ws.tRe, ws.tIm, 0, count, MODE_POWER);
   }
 
   /**
@@ -123,13 +126,25 @@ final class BatchRealFft {
    * is its inverse DFT times {@code n}, i.e. an autocorrelation.
    */
   void realPart(Workspace ws, int count) {
-    stages(ws, ws.even, ws.odd, ws.tRe, ws.tIm, 0, count, true);
+    stages(ws, ws.even, ws.odd, ws.tRe, ws.tIm, 0, count, MODE_REAL);
   }
+
+  /**
+   * Like {@link #power} but stores the spectrum itself: {@code re X_f[k]} in {@code ws.power} and
+   * {@code im X_f[k]} in {@code ws.imag}, {@code k = 0..n/2}.
+   */
+  void spectrum(Workspace ws, int count) {
+    stages(ws, ws.even, ws.odd, ws.tRe, ws.tIm, 0, count, MODE_COMPLEX);
+  }
+
+  private static final int MODE_POWER = 0;
+  private static final int MODE_REAL = 1;
+  private static final int MODE_COMPLEX = 2;
 
   /** Runs stages {@code firstStage..} from (xr, xi), then untangles into {@code ws.power}. */
   private void stages(
       Workspace ws, double[][] xr, double[][] xi, double[][] yr, double[][] yi, int firstStage,
-      int count, boolean realPart) {
+      int count, int mode) {
     int len = m;
     int s = 1;
     for (int st = 0; st < firstStage; st++) {
@@ -175,9 +190,21 @@ final class BatchRealFft {
       double wr = 0.5 * postRe[k];
       double wi = 0.5 * postIm[k];
       double[] pk = power[k];
-      if (realPart) {
+      if (mode == MODE_REAL) {
         for (int f = 0; f < count; f++) {
           pk[f] = 0.5 * (z1r[f] + z2r[f]) + wr * (z1i[f] + z2i[f]) - wi * (z2r[f] - z1r[f]);
+        }
+        continue;
+      }
+      if (mode == MODE_COMPLEX) {
+        double[] ik = ws.imag[k];
+        for (int f = 0; f < count; f++) {
+          double er = z1r[f] + z2r[f];
+          double ei = z1i[f] - z2i[f];
+          double or = z1i[f] + z2i[f];
+          double oi = z2r[f] - z1r[f];
+          pk[f] = 0.5 * er + wr * or - wi * oi;
+          ik[f] = 0.5 * ei + wr * oi + wi * or;
         }
         continue;
       }

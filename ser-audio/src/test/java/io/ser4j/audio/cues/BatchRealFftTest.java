@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link BatchRealFft} (double precision) against a direct DFT, for the sizes the cues use. */
+/** {@link BatchRealFft} (double precision: power, real part, spectrum) against a direct DFT. */
 class BatchRealFftTest {
   @Test
   void powerAndRealPartMatchDirectDft() {
@@ -21,15 +21,17 @@ class BatchRealFftTest {
         }
       }
       int count = 3; // fewer frames than the batch holds
-      for (boolean real : new boolean[] {false, true}) {
+      for (int mode = 0; mode < 3; mode++) { // power, real part, complex spectrum
         for (int f = 0; f < count; f++) {
           for (int j = 0; j < n / 2; j++) {
             ws.even[j][f] = x[f][2 * j];
             ws.odd[j][f] = x[f][2 * j + 1];
           }
         }
-        if (real) {
+        if (mode == 1) {
           fft.realPart(ws, count);
+        } else if (mode == 2) {
+          fft.spectrum(ws, count);
         } else {
           fft.power(ws, count);
         }
@@ -43,12 +45,15 @@ class BatchRealFftTest {
               re += x[f][i] * Math.cos(ang);
               im += x[f][i] * Math.sin(ang);
             }
-            double expected = real ? re : re * re + im * im;
-            double scale = real ? Math.sqrt(n) : n;
+            double expected = mode > 0 ? re : re * re + im * im;
+            double scale = mode > 0 ? Math.sqrt(n) : n;
             worst = Math.max(worst, Math.abs(ws.power[k][f] - expected) / scale);
+            if (mode == 2) {
+              worst = Math.max(worst, Math.abs(ws.imag[k][f] - im) / scale);
+            }
           }
         }
-        assertThat(worst).as("n=%d real=%s", n, real).isLessThan(1e-12);
+        assertThat(worst).as("n=%d mode=%d", n, mode).isLessThan(1e-12);
       }
     }
   }
