@@ -61,46 +61,18 @@ final class ParityFixtures {
     return out;
   }
 
-  /** Mono 16-bit PCM WAV samples scaled by 1/32768 (as torchaudio/soundfile do); rate in [0]. */
-  static float[] readPcm16(Path file, int[] rateOut) throws IOException {
-    ByteBuffer bb = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    assertThat(bb.getInt(0)).as("RIFF").isEqualTo(0x46464952);
-    assertThat(bb.getInt(8)).as("WAVE").isEqualTo(0x45564157);
-    int pos = 12;
-    int channels = 0;
-    int bits = 0;
-    while (pos + 8 <= bb.limit()) {
-      int id = bb.getInt(pos);
-      int size = bb.getInt(pos + 4);
-      if (id == 0x20746d66) { // "fmt "
-        assertThat(bb.getShort(pos + 8)).as("PCM format tag").isEqualTo((short) 1);
-        channels = bb.getShort(pos + 10);
-        rateOut[0] = bb.getInt(pos + 12);
-        bits = bb.getShort(pos + 22);
-      } else if (id == 0x61746164) { // "data"
-        assertThat(channels).as("channels").isEqualTo(1);
-        assertThat(bits).as("bits per sample").isEqualTo(16);
-        int n = Math.min(size, bb.limit() - pos - 8) / 2;
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-          x[i] = bb.getShort(pos + 8 + 2 * i) / 32768f;
-        }
-        return x;
-      }
-      pos += 8 + size + (size & 1);
-    }
-    throw new IOException(file + ": no data chunk");
+  /** Decodes a WAV file with {@link WavReader} (samples/32768, as torchaudio/soundfile); rate in [0]. */
+  static float[] readPcm16(Path file, int[] rateOut) {
+    io.ser4j.core.AudioClip c = WavReader.read(file);
+    rateOut[0] = c.sampleRate();
+    return c.samples();
   }
 
   /** An EmoDB clip (file name) resampled to 16 kHz with {@link Resampler}. */
   static float[] emodbAt16k(String clip) {
-    try {
-      int[] rate = new int[1];
-      float[] x = readPcm16(emodbWavDir().resolve(clip), rate);
-      return Resampler.create(rate[0], 16000).resample(x);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    int[] rate = new int[1];
+    float[] x = readPcm16(emodbWavDir().resolve(clip), rate);
+    return Resampler.create(rate[0], 16000).resample(x);
   }
 
   /** Max |a - b| over equally long arrays. */

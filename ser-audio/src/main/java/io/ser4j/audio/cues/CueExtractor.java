@@ -94,11 +94,18 @@ public final class CueExtractor {
     float[] x = analysed.samples();
     RateTools t = tools.computeIfAbsent(rate, RateTools::new);
 
-    Pitch pitch = Pitch.track(x, rate, pitchSettings);
-    PointProcess pulses = PointProcess.fromSoundAndPitch(x, rate, pitch);
+    // The voice analyses share one widened copy of the samples (the public per-analysis entry
+    // points each widen and validate their own).
+    double[] xd = CueInput.toDouble(x, rate, "cue extraction");
+    Pitch pitch = Pitch.analyze(xd, rate, pitchSettings);
+    PointProcess pulses = PointProcess.analyze(xd, rate, pitch);
     double jitter = VoiceQuality.jitterLocal(pulses);
-    double shimmer = VoiceQuality.shimmerLocal(pulses, x, rate);
-    Harmonicity hnr = Harmonicity.track(x, rate);
+    double shimmer = VoiceQuality.shimmerLocal(pulses.timesSeconds(), xd, rate,
+        VoiceQuality.DEFAULT_SHORTEST_PERIOD_SECONDS, VoiceQuality.DEFAULT_LONGEST_PERIOD_SECONDS,
+        VoiceQuality.DEFAULT_MAXIMUM_PERIOD_FACTOR, VoiceQuality.DEFAULT_MAXIMUM_AMPLITUDE_FACTOR);
+    Harmonicity hnr = Harmonicity.analyze(xd, rate, Harmonicity.DEFAULT_TIME_STEP_SECONDS,
+        Harmonicity.DEFAULT_MINIMUM_PITCH_HZ, Harmonicity.DEFAULT_SILENCE_THRESHOLD,
+        Harmonicity.DEFAULT_PERIODS_PER_WINDOW);
     Intensity.Contour intensity = t.intensity.contour(x);
     SyllableNuclei.Result nuclei = t.nuclei.detect(x, pitch.toContour());
     SpectralCues.Result spectral = t.spectral.compute(x, pitch.toContour());

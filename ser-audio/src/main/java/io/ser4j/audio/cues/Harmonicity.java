@@ -16,7 +16,10 @@ import java.util.Objects;
  * frame, up to {@code Nyquist/floor} of them; since with zero costs the winner is simply the
  * strongest candidate, only the {@link #KEPT_CANDIDATES} peaks with the largest parabolically
  * interpolated heights are kept, which changes the result only when a weaker-looking peak would
- * have overtaken them after sinc refinement.
+ * have overtaken them after sinc refinement. Frames whose local peak is below the silence threshold
+ * are unvoiced whatever their correlation (their unvoiced score exceeds 1, every strength is at most
+ * 1, and with zero costs frames are independent), so their correlation is not computed at all; this
+ * changes nothing (see {@code PeriodicityAnalysis.provablyUnvoicedIntensity}).
  *
  * <p>Immutable and thread-safe; {@link #track} allocates its own buffers. Like {@link Pitch}, the
  * analysis runs on the sample grid, so values differ slightly between sample rates.
@@ -84,7 +87,8 @@ public record Harmonicity(double timeStepSeconds, double firstFrameTimeSeconds, 
       double silenceThreshold, double periodsPerWindow) {
     double ceiling = 0.5 * sampleRate;
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate, timeStep,
-        minimumPitch, periodsPerWindow, 15, true, true, 0.0, 0.0, ceiling, KEPT_CANDIDATES);
+        minimumPitch, periodsPerWindow, 15, true, true, 0.0, 0.0, ceiling, KEPT_CANDIDATES,
+        PeriodicityAnalysis.provablyUnvoicedIntensity(silenceThreshold, 0.0, 0.0, 0.0, 0.0));
     if (c == null) {
       return new Harmonicity(timeStep, 0.5 * x.length / sampleRate, new double[0]);
     }

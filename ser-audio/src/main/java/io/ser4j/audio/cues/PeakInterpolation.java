@@ -42,43 +42,60 @@ final class PeakInterpolation {
     }
     int left = midRight - depth;
     int right = midLeft + depth;
-    double result = 0.0;
-    // Left half: distances d = x - ix, ix = midLeft, midLeft-1, ..., left.
+    // Left half: distances d = x - ix, ix = midLeft, midLeft-1, ..., left; right half: d = ix - x,
+    // ix = midRight, ..., right.
     double a = Math.PI * (x - midLeft);
-    double halfSinA = 0.5 * Math.sin(a);
-    double taperStep = Math.PI / (x - left + 1);
-    double taper = a / (x - left + 1);
-    double cosT = Math.cos(taper);
-    double sinT = Math.sin(taper);
-    double cosStep = Math.cos(taperStep);
-    double sinStep = Math.sin(taperStep);
-    for (int ix = midLeft; ix >= left; ix--) {
-      result += y[ix] * (halfSinA / a * (1.0 + cosT));
-      a += Math.PI;
-      double c = cosT * cosStep - sinT * sinStep;
-      sinT = cosT * sinStep + sinT * cosStep;
-      cosT = c;
-      halfSinA = -halfSinA;
-    }
-    // Right half: distances d = ix - x, ix = midRight, ..., right.
+    double result = 0.5 * Math.sin(a) * taperedHalf(y, midLeft, -1, midLeft - left + 1, a,
+        Math.PI / (x - left + 1));
     a = Math.PI * (midRight - x);
-    halfSinA = 0.5 * Math.sin(a);
-    taperStep = Math.PI / (right - x + 1);
-    taper = a / (right - x + 1);
-    cosT = Math.cos(taper);
-    sinT = Math.sin(taper);
-    cosStep = Math.cos(taperStep);
-    sinStep = Math.sin(taperStep);
-    for (int ix = midRight; ix <= right; ix++) {
-      result += y[ix] * (halfSinA / a * (1.0 + cosT));
-      a += Math.PI;
-      double c = cosT * cosStep - sinT * sinStep;
-      sinT = cosT * sinStep + sinT * cosStep;
-      cosT = c;
-      halfSinA = -halfSinA;
-    }
+    result += 0.5 * Math.sin(a) * taperedHalf(y, midRight, 1, right - midRight + 1, a,
+        Math.PI / (right - x + 1));
     return result;
   }
+
+  /**
+   * One half of the windowed sinc sum, without the common factor {@code sin(a0)/2}: {@code Σ_j
+   * (−1)^j y[i0 + j·dir] (1 + cos((a0 + jπ)·taperStep/π)) / (a0 + jπ)}, {@code j = 0..count−1}.
+   * The cosine comes from two interleaved rotation recurrences (even and odd {@code j}, each
+   * stepping by twice the angle), which halves the loop-carried dependency chain; the sum is the
+   * same as one recurrence up to rounding.
+   */
+  private static double taperedHalf(double[] y, int i0, int dir, int count, double a0,
+      double taperStep) {
+    double cosStep = Math.cos(taperStep);
+    double sinStep = Math.sin(taperStep);
+    double cosStep2 = cosStep * cosStep - sinStep * sinStep;
+    double sinStep2 = 2.0 * sinStep * cosStep;
+    double angleA = a0 * taperStep / Math.PI;
+    double cA = Math.cos(angleA);
+    double sA = Math.sin(angleA);
+    double cB = cA * cosStep - sA * sinStep;
+    double sB = cA * sinStep + sA * cosStep;
+    double aA = a0;
+    double aB = a0 + Math.PI;
+    double even = 0.0;
+    double odd = 0.0;
+    int j = 0;
+    int ix = i0;
+    for (; j + 1 < count; j += 2, ix += 2 * dir) {
+      even += y[ix] * ((1.0 + cA) / aA);
+      odd += y[ix + dir] * ((1.0 + cB) / aB);
+      aA += TWO_PI;
+      aB += TWO_PI;
+      double c = cA * cosStep2 - sA * sinStep2;
+      sA = cA * sinStep2 + sA * cosStep2;
+      cA = c;
+      c = cB * cosStep2 - sB * sinStep2;
+      sB = cB * sinStep2 + sB * cosStep2;
+      cB = c;
+    }
+    if (j < count) {
+      even += y[ix] * ((1.0 + cA) / aA);
+    }
+    return even - odd;
+  }
+
+  private static final double TWO_PI = 2.0 * Math.PI;
 
   /**
    * Refines the local maximum of {@code y} near sample {@code iMid} by maximising the sinc

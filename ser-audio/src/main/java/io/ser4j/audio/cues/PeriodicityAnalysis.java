@@ -1,7 +1,5 @@
 package io.ser4j.audio.cues;
 
-import org.jtransforms.fft.DoubleFFT_1D;
-
 /**
  * Short-term periodicity analysis after Boersma (1993), the engine behind {@link Pitch} (Hanning-
  * windowed autocorrelation, "ac") and {@link Harmonicity} (forward cross-correlation, "cc").
@@ -71,11 +69,15 @@ final class PeriodicityAnalysis {
    * @param ceiling the pitch ceiling in Hz (already clipped to Nyquist)
    * @param keepStrongest keep only this many local maxima per frame, those with the largest
    *     parabolically interpolated heights; {@code Integer.MAX_VALUE} keeps all, as Praat does
+   * @param unvoicedBelowIntensity frames whose intensity (local peak / global peak) is below this
+   *     get only the unvoiced candidate, without computing their correlation; callers pass {@link
+   *     #provablyUnvoicedIntensity} (or 0 to analyse every frame)
    * @return the candidates, or {@code null} when the signal is too short for one frame
    */
   static Candidates analyze(double[] x, int sampleRate, double timeStep, double minimumPitch,
       double periodsPerWindow, int maxCandidatesRequested, boolean crossCorrelation, boolean accurate,
-      double voicingThreshold, double octaveCost, double ceiling, int keepStrongest) {
+      double voicingThreshold, double octaveCost, double ceiling, int keepStrongest,
+      double unvoicedBelowIntensity) {
     final int nx = x.length;
     final double dx = 1.0 / sampleRate;
     int maxCandidates = maxCandidatesRequested;
@@ -137,132 +139,403 @@ final class PeriodicityAnalysis {
     final double[] maxHeight = new double[brentIxMax + 1];
     final boolean[] keep = new boolean[brentIxMax + 1];
 
-    // Method-specific buffers.
-    final double[] window = new double[nsampWindow];
-    double[] windowR = null;
-    final int nfft;
-    final int localSpanMax = maximumLag + nsampWindow;
-    if (crossCorrelation) {
-      int n = 1;
-      while (n < localSpanMax) {
-        n *= 2;
+    final Frame fr = new Frame(r, rCenter, rLength, brentIxMax, maximumLag, imax, position, maxLag,
+        maxHeight, keep, maxCandidates, refineDepth, minimumPitch, sampleRate, ceiling,
+        voicingThreshold, octaveCost, keepStrongest);
+    if (!crossCorrelation) {
+      analyzeAc(x, sampleRate, out, fr, gaussian, nsampWindow, halfNsampWindow, nsampPeriod,
+          halfNsampPeriod, interpolationDepth, globalPeak, unvoicedBelowIntensity);
+      return out;
+    }
+    analyzeCc(x, sampleRate, out, fr, nsampWindow, halfNsampWindow, nsampPeriod, halfNsampPeriod,
+        dtWindow, globalPeak, unvoicedBelowIntensity);
+    return out;
+  }
+
+  /** Mean of {@code x} over one longest period to both sides of the frame centre, as Praat. */
+  private static double localMean(double[] x, int leftSample, int rightSample, int nsampPeriod) {
+    int start = Math.max(0, rightSample - nsampPeriod);
+    int end = Math.min(x.length - 1, leftSample + nsampPeriod);
+    double sum = 0.0;
+    for (int i = start; i <= end; i++) {
+      sum += x[i];
+    }
+    return sum / (2 * nsampPeriod);
+  }
+
+  /**
+   * Largest {@code |(x − localMean)·window|} over half a longest period to both sides of the frame
+   * centre (frame offsets {@code peakStart−1..peakEnd−1}); {@code window} null means rectangular.
+   * Samples outside the signal count as zero.
+   */
+  private static double localPeak(double[] x, int frameStart, double localMean, double[] window,
+      int halfNsampWindow, int halfNsampPeriod, int nsampWindow) {
+    int peakStart = Math.max(1, halfNsampWindow + 1 - halfNsampPeriod);
+    int peakEnd = Math.min(nsampWindow, halfNsampWindow + halfNsampPeriod);
+    double peak = 0.0;
+    for (int j = peakStart - 1; j < peakEnd; j++) {
+      int i = frameStart + j;
+      double v = i >= 0 && i < x.length ? x[i] - localMean : 0.0;
+      if (window != null) {
+        v *= window[j];
       }
-      nfft = n;
-    } else {
-      int n = 1;
-      while (n < nsampWindow * (1 + interpolationDepth)) {
-        n *= 2;
+      peak = Math.max(peak, Math.abs(v));
+    }
+    return peak;
+  }
+
+  /** Frames per batch of the "ac" autocorrelation FFTs (a few SIMD vectors of doubles wide). */
+  static final int AC_BATCH = 16;
+
+  /** Cached batch FFT plans by size (immutable, shared). */
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, BatchRealFft> AC_PLANS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Per-thread FFT workspace of the last plan used (the plans are few: one per rate). */
+  private static final ThreadLocal<BatchRealFft.Workspace> AC_WORKSPACE = new ThreadLocal<>();
+
+  /**
+   * Smallest length {@code ≥ minimum} whose half factors into 2, 3 and 5 (the batch FFT's radices):
+   * any such length gives the same (non-circular) autocorrelation over the lags used.
+   */
+  static int acFftSize(int minimum) {
+    for (int n = Math.max(2, minimum + (minimum & 1)); ; n += 2) {
+      int rest = n / 2;
+      for (int f : new int[] {2, 3, 5}) {
+        while (rest % f == 0) {
+          rest /= f;
+        }
       }
-      nfft = n;
-      if (gaussian) {
-        double mid = 0.5 * (nsampWindow + 1);
-        double edge = Math.exp(-12.0);
-        double len2 = (double) (nsampWindow + 1) * (nsampWindow + 1);
-        for (int i = 0; i < nsampWindow; i++) {
-          double d = i + 1 - mid;
-          window[i] = (Math.exp(-48.0 * d * d / len2) - edge) / (1.0 - edge);
-        }
-      } else {
-        for (int i = 0; i < nsampWindow; i++) {
-          window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
-        }
+      if (rest == 1) {
+        return n;
       }
     }
-    final DoubleFFT_1D fft = new DoubleFFT_1D(nfft);
-    final double[] frame = new double[nfft];
-    final double[] span = crossCorrelation ? new double[nfft] : null;
-    final double[] spanSpectrum = crossCorrelation ? new double[nfft] : null;
-    if (!crossCorrelation) {
-      windowR = new double[nfft];
-      System.arraycopy(window, 0, windowR, 0, nsampWindow);
-      powerThenInverse(fft, windowR, null);
-      double w0 = windowR[0];
-      for (int i = 0; i < nfft; i++) {
-        windowR[i] /= w0;
+  }
+
+  /**
+   * The "ac" frame loop: windowed frames are gathered in batches of {@link #AC_BATCH}; per batch
+   * one FFT gives the power spectra and a second one (of the power spectra, which are real and even)
+   * their inverse, i.e. the autocorrelations; each is divided by the window's autocorrelation and
+   * its maxima registered. The FFT length is the smallest 2·3·5-smooth one at least {@code
+   * nsampWindow·(1 + interpolationDepth)}, enough for no circular wrap over the lags used (Praat
+   * takes the next power of two; the values are the same up to rounding).
+   */
+  private static void analyzeAc(double[] x, int sampleRate, Candidates out, Frame fr,
+      boolean gaussian, int nsampWindow, int halfNsampWindow, int nsampPeriod, int halfNsampPeriod,
+      double interpolationDepth, double globalPeak, double unvoicedBelowIntensity) {
+    final double[] window = new double[nsampWindow];
+    if (gaussian) {
+      double mid = 0.5 * (nsampWindow + 1);
+      double edge = Math.exp(-12.0);
+      double len2 = (double) (nsampWindow + 1) * (nsampWindow + 1);
+      for (int i = 0; i < nsampWindow; i++) {
+        double d = i + 1 - mid;
+        window[i] = (Math.exp(-48.0 * d * d / len2) - edge) / (1.0 - edge);
       }
+    } else {
+      for (int i = 0; i < nsampWindow; i++) {
+        window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
+      }
+    }
+    final int nfft = acFftSize((int) Math.ceil(nsampWindow * (1 + interpolationDepth)));
+    final int half = nfft / 2;
+    final BatchRealFft fft = AC_PLANS.computeIfAbsent(nfft, n -> new BatchRealFft(n, AC_BATCH));
+    BatchRealFft.Workspace ws = AC_WORKSPACE.get();
+    if (ws == null || ws.owner() != fft) {
+      ws = fft.newWorkspace();
+      AC_WORKSPACE.set(ws);
+    }
+    final int brentIxMax = fr.brentIxMax;
+    final double[] r = fr.r;
+    final int rCenter = fr.rCenter;
+    // The window's own autocorrelation, normalised at lag 0 (slot 0 of one batch).
+    loadFrame(ws, 0, window, nsampWindow, half);
+    autocorrelate(fft, ws, 1, half);
+    final double[] windowR = new double[brentIxMax + 1];
+    for (int lag = 0; lag <= brentIxMax; lag++) {
+      windowR[lag] = ws.power[lag][0] / ws.power[0][0];
     }
 
-    for (int iframe = 0; iframe < numberOfFrames; iframe++) {
-      final double t = firstTime + iframe * timeStep;
+    final int[] batchFrames = new int[AC_BATCH];
+    final double[] frame = new double[nsampWindow];
+    int filled = 0;
+    for (int iframe = 0; iframe < out.numberOfFrames; iframe++) {
+      final double t = out.firstTime + iframe * out.timeStep;
       final int leftSample = (int) Math.floor(t * sampleRate - 0.5); // 0-based
       final int rightSample = leftSample + 1;
-
-      // Local mean over one longest period to both sides.
-      int start = Math.max(0, rightSample - nsampPeriod);
-      int end = Math.min(nx - 1, leftSample + nsampPeriod);
-      double localMean = 0.0;
-      for (int i = start; i <= end; i++) {
-        localMean += x[i];
-      }
-      localMean /= 2 * nsampPeriod;
-
-      // Copy the window to the frame with the mean removed (and windowed for ac).
+      final double localMean = localMean(x, leftSample, rightSample, nsampPeriod);
       final int frameStart = rightSample - halfNsampWindow;
-      for (int j = 0; j < nsampWindow; j++) {
-        int i = frameStart + j;
-        double v = i >= 0 && i < nx ? x[i] - localMean : 0.0;
-        frame[j] = crossCorrelation ? v : v * window[j];
-      }
-      java.util.Arrays.fill(frame, nsampWindow, nfft, 0.0);
-
-      // Local peak: half a longest period to both sides of the frame centre.
-      int peakStart = Math.max(1, halfNsampWindow + 1 - halfNsampPeriod);
-      int peakEnd = Math.min(nsampWindow, halfNsampWindow + halfNsampPeriod);
-      double localPeak = 0.0;
-      for (int j = peakStart; j <= peakEnd; j++) {
-        localPeak = Math.max(localPeak, Math.abs(frame[j - 1]));
-      }
+      final double localPeak = localPeak(x, frameStart, localMean, window, halfNsampWindow,
+          halfNsampPeriod, nsampWindow);
       out.intensity[iframe] = localPeak > globalPeak ? 1.0 : localPeak / globalPeak;
       out.count[iframe] = 1; // the unvoiced candidate
       out.frequency[iframe][0] = 0.0;
       out.strength[iframe][0] = 0.0;
-      if (localPeak == 0.0) {
+      if (localPeak == 0.0 || out.intensity[iframe] < unvoicedBelowIntensity) {
         continue;
       }
-
-      // Correlation function r(lag), lag 0..brentIxMax, mirrored around rCenter.
-      r[rCenter] = 1.0;
-      if (crossCorrelation) {
-        double startTime = t - 0.5 * (1.0 / minimumPitch + dtWindow);
-        int startSample = Math.max(0, (int) Math.floor(startTime * sampleRate - 0.5));
-        int localSpan = Math.min(localSpanMax, nx - startSample);
-        int localMaximumLag = localSpan - nsampWindow;
-        for (int k = 0; k < localSpan; k++) {
-          span[k] = x[startSample + k] - localMean;
-        }
-        java.util.Arrays.fill(span, Math.max(localSpan, 0), nfft, 0.0);
-        double sumx2 = 0.0;
-        for (int k = 0; k < nsampWindow; k++) {
-          frame[k] = span[k];
-          sumx2 += span[k] * span[k];
-        }
-        System.arraycopy(span, 0, spanSpectrum, 0, nfft);
-        crossCorrelate(fft, frame, spanSpectrum); // frame[lag] = sum_k seg[k] * seg[k + lag]
-        double sumy2 = sumx2;
-        int lastLag = Math.min(localMaximumLag, brentIxMax);
-        for (int lag = 1; lag <= lastLag; lag++) {
-          double y0 = span[lag - 1];
-          double yz = span[lag + nsampWindow - 1];
-          sumy2 += yz * yz - y0 * y0;
-          double denom = Math.sqrt(sumx2 * sumy2);
-          double value = denom > 0 ? frame[lag] / denom : 0.0;
-          r[rCenter + lag] = value;
-          r[rCenter - lag] = value;
-        }
-        for (int lag = Math.max(lastLag + 1, 1); lag <= brentIxMax; lag++) {
-          r[rCenter + lag] = 0.0;
-          r[rCenter - lag] = 0.0;
-        }
-      } else {
-        powerThenInverse(fft, frame, null);
-        double ac0 = frame[0];
-        for (int lag = 1; lag <= brentIxMax; lag++) {
-          double value = frame[lag] / (ac0 * windowR[lag]);
-          r[rCenter + lag] = value;
-          r[rCenter - lag] = value;
-        }
+      for (int j = 0; j < nsampWindow; j++) {
+        int i = frameStart + j;
+        frame[j] = i >= 0 && i < x.length ? (x[i] - localMean) * window[j] : 0.0;
       }
+      loadFrame(ws, filled, frame, nsampWindow, half);
+      batchFrames[filled++] = iframe;
+      if (filled == AC_BATCH || iframe == out.numberOfFrames - 1) {
+        finishAcBatch(fft, ws, filled, half, batchFrames, windowR, out, fr);
+        filled = 0;
+      }
+    }
+    if (filled > 0) {
+      finishAcBatch(fft, ws, filled, half, batchFrames, windowR, out, fr);
+    }
+  }
 
+  /** Per-thread FFT workspace of the "cc" analysis (separate from the "ac" one). */
+  private static final ThreadLocal<BatchRealFft.Workspace> CC_WORKSPACE = new ThreadLocal<>();
+
+  /**
+   * The forward cross-correlation ("cc") frame loop: per frame the span of one window plus the
+   * longest lag (mean removed) is gathered; per batch of {@link #AC_BATCH} frames the spectra of
+   * the first window ({@code A}) and of the span ({@code B}) give {@code X = conj(A)·B}, whose
+   * inverse DFT is the cross-correlation {@code c(lag) = Σ_k s[k]·s[k+lag]}; the inverse of the
+   * Hermitian {@code X} is taken as a forward transform of {@code re X + im X} (laid out over the
+   * full period), whose {@code (re + im)/n} is {@code c}. The FFT length is the smallest 2·3·5-smooth
+   * one of at least the span (600 for 292 + 292 samples at 22.05 kHz; Praat: 1024), enough for no
+   * circular wrap. Then {@code r(lag) = c(lag)/sqrt(E(0)·E(lag))} with the running window energies.
+   */
+  private static void analyzeCc(double[] x, int sampleRate, Candidates out, Frame fr,
+      int nsampWindow, int halfNsampWindow, int nsampPeriod, int halfNsampPeriod, double dtWindow,
+      double globalPeak, double unvoicedBelowIntensity) {
+    final int nx = x.length;
+    final int localSpanMax = fr.maximumLag + nsampWindow;
+    final int nfft = acFftSize(localSpanMax);
+    final int half = nfft / 2;
+    final BatchRealFft fft = AC_PLANS.computeIfAbsent(nfft, n -> new BatchRealFft(n, AC_BATCH));
+    BatchRealFft.Workspace ws = CC_WORKSPACE.get();
+    if (ws == null || ws.owner() != fft) {
+      ws = fft.newWorkspace();
+      CC_WORKSPACE.set(ws);
+    }
+    final double[][] spans = new double[AC_BATCH][localSpanMax];
+    final int[] spanLength = new int[AC_BATCH];
+    final int[] batchFrames = new int[AC_BATCH];
+    final double[][] aRe = new double[half + 1][AC_BATCH];
+    final double[][] aIm = new double[half + 1][AC_BATCH];
+    int filled = 0;
+    for (int iframe = 0; iframe < out.numberOfFrames; iframe++) {
+      final double t = out.firstTime + iframe * out.timeStep;
+      final int leftSample = (int) Math.floor(t * sampleRate - 0.5); // 0-based
+      final int rightSample = leftSample + 1;
+      final double localMean = localMean(x, leftSample, rightSample, nsampPeriod);
+      final int frameStart = rightSample - halfNsampWindow;
+      final double localPeak =
+          localPeak(x, frameStart, localMean, null, halfNsampWindow, halfNsampPeriod, nsampWindow);
+      out.intensity[iframe] = localPeak > globalPeak ? 1.0 : localPeak / globalPeak;
+      out.count[iframe] = 1; // the unvoiced candidate
+      out.frequency[iframe][0] = 0.0;
+      out.strength[iframe][0] = 0.0;
+      if (localPeak == 0.0 || out.intensity[iframe] < unvoicedBelowIntensity) {
+        continue;
+      }
+      double startTime = t - 0.5 * (1.0 / fr.minimumPitch + dtWindow);
+      int startSample = Math.max(0, (int) Math.floor(startTime * sampleRate - 0.5));
+      int localSpan = Math.max(0, Math.min(localSpanMax, nx - startSample));
+      double[] span = spans[filled];
+      for (int k = 0; k < localSpan; k++) {
+        span[k] = x[startSample + k] - localMean;
+      }
+      java.util.Arrays.fill(span, localSpan, localSpanMax, 0.0);
+      spanLength[filled] = localSpan;
+      batchFrames[filled++] = iframe;
+      if (filled == AC_BATCH) {
+        finishCcBatch(fft, ws, filled, half, spans, spanLength, batchFrames, aRe, aIm,
+            nsampWindow, out, fr);
+        filled = 0;
+      }
+    }
+    if (filled > 0) {
+      finishCcBatch(fft, ws, filled, half, spans, spanLength, batchFrames, aRe, aIm, nsampWindow,
+          out, fr);
+    }
+  }
+
+  private static void finishCcBatch(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
+      int half, double[][] spans, int[] spanLength, int[] batchFrames, double[][] aRe,
+      double[][] aIm, int nsampWindow, Candidates out, Frame fr) {
+    final int n = 2 * half;
+    // A: spectra of the first window of each span.
+    for (int slot = 0; slot < count; slot++) {
+      double[] span = spans[slot];
+      for (int j = 0; j < half; j++) {
+        int i = 2 * j;
+        ws.even[j][slot] = i < nsampWindow ? span[i] : 0.0;
+        ws.odd[j][slot] = i + 1 < nsampWindow ? span[i + 1] : 0.0;
+      }
+    }
+    fft.spectrum(ws, count);
+    for (int k = 0; k <= half; k++) {
+      System.arraycopy(ws.power[k], 0, aRe[k], 0, count);
+      System.arraycopy(ws.imag[k], 0, aIm[k], 0, count);
+    }
+    // B: spectra of the spans.
+    for (int slot = 0; slot < count; slot++) {
+      double[] span = spans[slot];
+      int length = Math.min(spanLength[slot], n);
+      for (int j = 0; j < half; j++) {
+        int i = 2 * j;
+        ws.even[j][slot] = i < length ? span[i] : 0.0;
+        ws.odd[j][slot] = i + 1 < length ? span[i + 1] : 0.0;
+      }
+    }
+    fft.spectrum(ws, count);
+    // X = conj(A)·B; Hartley sequence re X ± im X (+ for k <= n/2, − for the mirrored half).
+    for (int k = 0; k <= half; k++) {
+      double[] ar = aRe[k];
+      double[] ai = aIm[k];
+      double[] br = ws.power[k];
+      double[] bi = ws.imag[k];
+      for (int f = 0; f < count; f++) {
+        double xr = ar[f] * br[f] + ai[f] * bi[f];
+        double xi = ar[f] * bi[f] - ai[f] * br[f];
+        br[f] = xr + xi;
+        bi[f] = xr - xi;
+      }
+    }
+    for (int j = 0; j < half; j++) {
+      int e = 2 * j;
+      int o = 2 * j + 1;
+      System.arraycopy(e <= half ? ws.power[e] : ws.imag[n - e], 0, ws.even[j], 0, count);
+      System.arraycopy(o <= half ? ws.power[o] : ws.imag[n - o], 0, ws.odd[j], 0, count);
+    }
+    fft.spectrum(ws, count);
+    final double[] r = fr.r;
+    final int rCenter = fr.rCenter;
+    final int brentIxMax = fr.brentIxMax;
+    final double invN = 1.0 / n;
+    for (int slot = 0; slot < count; slot++) {
+      double[] span = spans[slot];
+      int localMaximumLag = spanLength[slot] - nsampWindow;
+      double sumx2 = 0.0;
+      for (int k = 0; k < nsampWindow; k++) {
+        sumx2 += span[k] * span[k];
+      }
+      r[rCenter] = 1.0;
+      double sumy2 = sumx2;
+      int lastLag = Math.min(localMaximumLag, brentIxMax);
+      for (int lag = 1; lag <= lastLag; lag++) {
+        double y0 = span[lag - 1];
+        double yz = span[lag + nsampWindow - 1];
+        sumy2 += yz * yz - y0 * y0;
+        double denom = Math.sqrt(sumx2 * sumy2);
+        double c = (ws.power[lag][slot] + ws.imag[lag][slot]) * invN;
+        double value = denom > 0 ? c / denom : 0.0;
+        r[rCenter + lag] = value;
+        r[rCenter - lag] = value;
+      }
+      for (int lag = Math.max(lastLag + 1, 1); lag <= brentIxMax; lag++) {
+        r[rCenter + lag] = 0.0;
+        r[rCenter - lag] = 0.0;
+      }
+      fr.registerCandidates(out, batchFrames[slot]);
+    }
+  }
+
+  /** Writes one zero-padded frame into batch slot {@code slot} of the FFT input. */
+  private static void loadFrame(BatchRealFft.Workspace ws, int slot, double[] frame, int length,
+      int half) {
+    for (int j = 0; j < half; j++) {
+      int i = 2 * j;
+      ws.even[j][slot] = i < length ? frame[i] : 0.0;
+      ws.odd[j][slot] = i + 1 < length ? frame[i + 1] : 0.0;
+    }
+  }
+
+  /**
+   * Replaces the frames in the first {@code count} slots by their (unnormalised) autocorrelations
+   * in {@code ws.power[lag][slot]}, {@code lag = 0..half}: power spectrum, laid out over the full
+   * period (even), then its DFT, whose real part is the inverse DFT times the length.
+   */
+  private static void autocorrelate(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
+      int half) {
+    fft.power(ws, count);
+    int n = 2 * half;
+    for (int j = 0; j < half; j++) {
+      int e = 2 * j;
+      int o = 2 * j + 1;
+      System.arraycopy(ws.power[e <= half ? e : n - e], 0, ws.even[j], 0, count);
+      System.arraycopy(ws.power[o <= half ? o : n - o], 0, ws.odd[j], 0, count);
+    }
+    fft.realPart(ws, count);
+  }
+
+  private static void finishAcBatch(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
+      int half, int[] batchFrames, double[] windowR, Candidates out, Frame fr) {
+    autocorrelate(fft, ws, count, half);
+    final double[] r = fr.r;
+    final int rCenter = fr.rCenter;
+    for (int slot = 0; slot < count; slot++) {
+      double ac0 = ws.power[0][slot];
+      r[rCenter] = 1.0;
+      for (int lag = 1; lag <= fr.brentIxMax; lag++) {
+        double value = ws.power[lag][slot] / (ac0 * windowR[lag]);
+        r[rCenter + lag] = value;
+        r[rCenter - lag] = value;
+      }
+      fr.registerCandidates(out, batchFrames[slot]);
+    }
+  }
+
+  /** Per-analysis settings and scratch of the candidate search on one correlation function. */
+  private static final class Frame {
+    final double[] r;
+    final int rCenter;
+    final int rLength;
+    final int brentIxMax;
+    final int maximumLag;
+    final int[] imax;
+    final double[] position;
+    final int[] maxLag;
+    final double[] maxHeight;
+    final boolean[] keep;
+    final int maxCandidates;
+    final int refineDepth;
+    final double minimumPitch;
+    final int sampleRate;
+    final double ceiling;
+    final double voicingThreshold;
+    final double octaveCost;
+    final int keepStrongest;
+
+    Frame(double[] r, int rCenter, int rLength, int brentIxMax, int maximumLag, int[] imax,
+        double[] position, int[] maxLag, double[] maxHeight, boolean[] keep, int maxCandidates,
+        int refineDepth, double minimumPitch, int sampleRate, double ceiling,
+        double voicingThreshold, double octaveCost, int keepStrongest) {
+      this.r = r;
+      this.rCenter = rCenter;
+      this.rLength = rLength;
+      this.brentIxMax = brentIxMax;
+      this.maximumLag = maximumLag;
+      this.imax = imax;
+      this.position = position;
+      this.maxLag = maxLag;
+      this.maxHeight = maxHeight;
+      this.keep = keep;
+      this.maxCandidates = maxCandidates;
+      this.refineDepth = refineDepth;
+      this.minimumPitch = minimumPitch;
+      this.sampleRate = sampleRate;
+      this.ceiling = ceiling;
+      this.voicingThreshold = voicingThreshold;
+      this.octaveCost = octaveCost;
+      this.keepStrongest = keepStrongest;
+    }
+
+    /**
+     * Registers the local maxima of {@code r} (lag 0 at {@code rCenter}, filled for lags up to
+     * {@code brentIxMax}) as candidates of frame {@code iframe} and refines them.
+     */
+    void registerCandidates(Candidates out, int iframe) {
+      final double dx = 1.0 / sampleRate;
       // Local maxima of r above half the voicing threshold.
       int lagLimit = Math.min(maximumLag, brentIxMax);
       int nMaxima = 0;
@@ -344,7 +617,6 @@ final class PeriodicityAnalysis {
         str[k] = ymid > 1.0 ? 1.0 / ymid : ymid;
       }
     }
-    return out;
   }
 
   /** Marks in {@code keep} the {@code limit} maxima with the largest parabolic heights. */
@@ -361,6 +633,40 @@ final class PeriodicityAnalysis {
       keep[best] = true;
     }
   }
+
+  /**
+   * An intensity below which {@link #choosePath} provably picks "unvoiced" for a frame, whatever its
+   * voiced candidates, so that their (costly) correlation analysis can be skipped without changing
+   * the path.
+   *
+   * <p>Why: a voiced candidate's local score is {@code strength − octaveCost·log2(ceiling/f) ≤ 1}
+   * (strengths are at most 1, and {@code f < ceiling}, {@code octaveCost ≥ 0}); the unvoiced one
+   * scores {@code U = voicingThreshold + max(0, 2 − intensity·(1+voicingThreshold)/silenceThreshold)}.
+   * Replacing a voiced candidate at one frame of any path by "unvoiced" gains {@code U − local ≥ U −
+   * 1} and changes the two adjacent transition costs from some {@code c1, c2 ≥ 0} to at most the
+   * voiced/unvoiced cost {@code v} each, so it strictly improves every path through that frame
+   * when {@code U > 1 + 2v}; then no best partial path (hence no Viterbi score, back-pointer or the
+   * final path) uses a voiced candidate of that frame, and the frame's candidates need not exist.
+   * {@code U > 1 + 2v} holds when {@code intensity < (1 + voicingThreshold − 2v)·silenceThreshold /
+   * (1 + voicingThreshold)}; a relative margin of 1e-9 keeps rounding away from the boundary.
+   *
+   * @param voicedUnvoicedCost the voiced/unvoiced cost after time-step correction
+   * @return the bound, or 0 (skip nothing) when a cost is negative or the silence threshold is not
+   *     positive, where the argument does not hold
+   */
+  static double provablyUnvoicedIntensity(double silenceThreshold, double voicingThreshold,
+      double octaveCost, double octaveJumpCost, double voicedUnvoicedCost) {
+    if (!(silenceThreshold > 0) || !(octaveCost >= 0) || !(octaveJumpCost >= 0)
+        || !(voicedUnvoicedCost >= 0) || !(voicingThreshold > -1)) {
+      return 0.0;
+    }
+    double bound = (1.0 + voicingThreshold - 2.0 * voicedUnvoicedCost) * silenceThreshold
+        / (1.0 + voicingThreshold);
+    return Math.max(0.0, bound * (1.0 - SKIP_MARGIN));
+  }
+
+  /** Relative safety margin of {@link #provablyUnvoicedIntensity}. */
+  private static final double SKIP_MARGIN = 1e-9;
 
   /**
    * Viterbi path through the candidates (Boersma 1993, §4): the local score of a voiced candidate is
@@ -445,39 +751,5 @@ final class PeriodicityAnalysis {
 
   static double log2(double v) {
     return Math.log(v) * 1.4426950408889634;
-  }
-
-  /** In place: a (real, length nfft) → its autocorrelation (unnormalised) via the power spectrum. */
-  private static void powerThenInverse(DoubleFFT_1D fft, double[] a, double[] unused) {
-    int nfft = a.length;
-    fft.realForward(a);
-    a[0] = a[0] * a[0];
-    a[1] = a[1] * a[1];
-    for (int k = 2; k < nfft; k += 2) {
-      a[k] = a[k] * a[k] + a[k + 1] * a[k + 1];
-      a[k + 1] = 0.0;
-    }
-    fft.realInverse(a, false);
-  }
-
-  /**
-   * In place: {@code a} ← circular cross-correlation {@code c[i] = Σ_k a[k]·b[k+i]}; {@code b} is
-   * overwritten with its spectrum. Both have length {@code nfft}.
-   */
-  private static void crossCorrelate(DoubleFFT_1D fft, double[] a, double[] b) {
-    int nfft = a.length;
-    fft.realForward(a);
-    fft.realForward(b);
-    a[0] = a[0] * b[0];
-    a[1] = a[1] * b[1];
-    for (int k = 2; k < nfft; k += 2) {
-      double ar = a[k];
-      double ai = a[k + 1];
-      double br = b[k];
-      double bi = b[k + 1];
-      a[k] = ar * br + ai * bi;
-      a[k + 1] = ar * bi - ai * br;
-    }
-    fft.realInverse(a, true);
   }
 }

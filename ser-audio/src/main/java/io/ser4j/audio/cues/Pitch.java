@@ -15,6 +15,12 @@ import java.util.Objects;
  * strength are refined by sinc interpolation; a Viterbi search with octave cost, octave-jump cost
  * and voiced/unvoiced cost (time-step corrected) picks the path, which handles octave jumps.
  *
+ * <p>Implementation: the frames' autocorrelations are computed in batches with a double-precision
+ * FFT whose length is the smallest 2·3·5-smooth one without circular wrap over the lags used (1350
+ * for the 880-sample window at 22.05 kHz; Praat uses the next power of two, the values agree up to
+ * rounding), and frames so quiet that the path provably cannot be voiced there (see {@code
+ * PeriodicityAnalysis.provablyUnvoicedIntensity}) skip the correlation; the contour is unchanged.
+ *
  * <p>Works at any sample rate; the ceiling is clipped to Nyquist. Frame times depend only on the
  * duration, but the analysis runs on the sample grid (the window is {@code floor(0.04·rate)}
  * samples, the correlation is sinc-interpolated between lags), so results depend slightly on the
@@ -68,7 +74,9 @@ public record Pitch(double timeStepSeconds, double firstFrameTimeSeconds, double
     double ceiling = Math.min(s.pitchCeilingHz(), 0.5 * sampleRate);
     PeriodicityAnalysis.Candidates c = PeriodicityAnalysis.analyze(x, sampleRate,
         s.timeStepSeconds(), s.pitchFloorHz(), s.periodsPerWindow(), s.maxCandidates(), false,
-        s.veryAccurate(), s.voicingThreshold(), s.octaveCost(), ceiling, Integer.MAX_VALUE);
+        s.veryAccurate(), s.voicingThreshold(), s.octaveCost(), ceiling, Integer.MAX_VALUE,
+        PeriodicityAnalysis.provablyUnvoicedIntensity(s.silenceThreshold(), s.voicingThreshold(),
+            s.octaveCost(), s.octaveJumpCost(), s.voicedUnvoicedCost() * 0.01 / s.timeStepSeconds()));
     if (c == null) {
       return new Pitch(s.timeStepSeconds(), 0.5 * duration, duration, ceiling, new double[0],
           new double[0]);

@@ -295,6 +295,28 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
     }
 
     /**
+     * {@code Σ_k x[a+k]·x[b+k]}, {@code k < len}, with four partial sums (independent add chains,
+     * so the loop is not latency-bound; equal to the plain sum up to rounding).
+     */
+    private static double dot(double[] x, int a, int b, int len) {
+      double s0 = 0.0;
+      double s1 = 0.0;
+      double s2 = 0.0;
+      double s3 = 0.0;
+      int k = 0;
+      for (; k + 3 < len; k += 4) {
+        s0 += x[a + k] * x[b + k];
+        s1 += x[a + k + 1] * x[b + k + 1];
+        s2 += x[a + k + 2] * x[b + k + 2];
+        s3 += x[a + k + 3] * x[b + k + 3];
+      }
+      for (; k < len; k++) {
+        s0 += x[a + k] * x[b + k];
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
      * Best-correlating time in [tmin2, tmax2] for the window around t1; writes {@link #tout}
      * (unchanged when no maximum was found) and {@link #peakOut}; returns the correlation or −1.
      */
@@ -339,9 +361,7 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
             double in = x[iright1 + shift - 1];
             norm2 += in * in - out * out;
           }
-          for (int i1 = ileft1; i1 <= iright1; i1++) {
-            product += x[i1 - 1] * x[i1 + shift - 1];
-          }
+          product = dot(x, ileft1 - 1, ileft1 + shift - 1, iright1 - ileft1 + 1);
           n1 = norm1;
           n2 = norm2;
         } else {

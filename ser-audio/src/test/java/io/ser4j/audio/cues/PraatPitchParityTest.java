@@ -44,7 +44,7 @@ class PraatPitchParityTest {
     long javaVoiced = 0;
     List<Double> cents = new ArrayList<>();
     for (var ref : contours) {
-      var clip = PraatVoiceFixtures.readPcm16(dir.resolve(ref.file()));
+      var clip = PraatVoiceFixtures.readWav(dir.resolve(ref.file()));
       Pitch p = Pitch.track(clip.samples(), clip.sampleRate(), settings);
       assertThat(p.size()).as(ref.file() + " frames").isEqualTo(ref.f0().length);
       for (int i = 0; i < ref.f0().length; i++) {

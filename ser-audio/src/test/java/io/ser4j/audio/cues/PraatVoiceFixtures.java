@@ -6,8 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,39 +85,9 @@ final class PraatVoiceFixtures {
   /** Decoded mono clip. */
   record Clip(float[] samples, int sampleRate) {}
 
-  /**
-   * TEMPORARY minimal RIFF/WAVE 16-bit PCM mono reader for the parity tests, to be replaced by
-   * io.ser4j.audio.WavReader once that lands. Samples are scaled by 1/32768 as in Praat.
-   */
-  static Clip readPcm16(Path path) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN);
-    b.position(12);
-    int rate = 0;
-    int channels = 0;
-    while (b.remaining() >= 8) {
-      int id = b.getInt();
-      int size = b.getInt();
-      if (id == 0x20746d66) { // "fmt "
-        int fmtStart = b.position();
-        b.getShort();
-        channels = b.getShort();
-        rate = b.getInt();
-        b.position(fmtStart + size);
-      } else if (id == 0x61746164) { // "data"
-        int n = Math.min(size, b.remaining()) / 2 / channels;
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-          double s = 0;
-          for (int c = 0; c < channels; c++) {
-            s += b.getShort() / 32768.0;
-          }
-          x[i] = (float) (s / channels);
-        }
-        return new Clip(x, rate);
-      } else {
-        b.position(b.position() + size + (size & 1));
-      }
-    }
-    throw new IOException(path + ": no data chunk");
+  /** Decodes a WAV file with {@link io.ser4j.audio.WavReader} (samples/32768, as Praat reads them). */
+  static Clip readWav(Path path) {
+    io.ser4j.core.AudioClip c = io.ser4j.audio.WavReader.read(path);
+    return new Clip(c.samples(), c.sampleRate());
   }
 }

@@ -23,7 +23,7 @@ class PraatVoiceQualityParityTest {
     List<double[]> hnr = new ArrayList<>();
     int definedMismatch = 0;
     for (var ref : refs.values()) {
-      var clip = PraatVoiceFixtures.readPcm16(dir.resolve(ref.file()));
+      var clip = PraatVoiceFixtures.readWav(dir.resolve(ref.file()));
       float[] x = clip.samples();
       int sr = clip.sampleRate();
       Pitch pitch = Pitch.track(x, sr, PitchSettings.PRAAT_DEFAULT);

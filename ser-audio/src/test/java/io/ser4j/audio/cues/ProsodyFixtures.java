@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -31,39 +29,10 @@ final class ProsodyFixtures {
   /** A decoded mono clip. */
   record Wav(float[] samples, int sampleRate) {}
 
-  /** Reads mono 16-bit PCM WAV as sample/32768 (Praat's scaling). */
+  /** Decodes a WAV file with {@link io.ser4j.audio.WavReader} (samples/32768, Praat's scaling). */
   static Wav readWav(Path path) {
-    try {
-      byte[] bytes = Files.readAllBytes(path);
-      ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      int pos = 12;
-      int rate = 0;
-      int channels = 0;
-      int bits = 0;
-      while (pos + 8 <= bytes.length) {
-        String id = new String(bytes, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
-        int size = b.getInt(pos + 4);
-        if (id.equals("fmt ")) {
-          channels = b.getShort(pos + 10);
-          rate = b.getInt(pos + 12);
-          bits = b.getShort(pos + 22);
-        } else if (id.equals("data")) {
-          if (channels != 1 || bits != 16) {
-            throw new IllegalStateException(path + ": expected mono 16-bit PCM");
-          }
-          int n = Math.min(size, bytes.length - pos - 8) / 2;
-          float[] s = new float[n];
-          for (int i = 0; i < n; i++) {
-            s[i] = b.getShort(pos + 8 + 2 * i) / 32768f;
-          }
-          return new Wav(s, rate);
-        }
-        pos += 8 + size + (size & 1);
-      }
-      throw new IllegalStateException(path + ": no data chunk");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    io.ser4j.core.AudioClip c = io.ser4j.audio.WavReader.read(path);
+    return new Wav(c.samples(), c.sampleRate());
   }
 
   /** Loads {@code fixtures/praat-prosody/<name>} from the test classpath. */

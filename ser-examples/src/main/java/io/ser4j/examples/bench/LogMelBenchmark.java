@@ -2,9 +2,9 @@ package io.ser4j.examples.bench;
 
 import io.ser4j.audio.LogMelSpectrogram;
 import io.ser4j.audio.Resampler;
+import io.ser4j.audio.WavReader;
+import io.ser4j.core.AudioClip;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -62,9 +62,10 @@ public final class LogMelBenchmark {
     List<float[]> clips = new ArrayList<>();
     long totalSamples = 0;
     for (Path f : files) {
-      int[] rate = new int[1];
-      float[] x = TemporaryPcm16WavReader.read(f, rate);
-      float[] y = rate[0] == TARGET_RATE_HZ ? x : Resampler.create(rate[0], TARGET_RATE_HZ).resample(x);
+      AudioClip clip = WavReader.read(f);
+      float[] x = clip.samples();
+      int rate = clip.sampleRate();
+      float[] y = rate == TARGET_RATE_HZ ? x : Resampler.create(rate, TARGET_RATE_HZ).resample(x);
       clips.add(y);
       totalSamples += y.length;
     }
@@ -99,54 +100,5 @@ public final class LogMelBenchmark {
             + " clips_per_s=%.1f rtf=%.3g x_realtime=%.1f threads=1 checksum=%.3f%n",
         nMels, clips.size(), audioSeconds, best, median, clips.size() / best, best / audioSeconds,
         audioSeconds / best, checksum);
-  }
-
-  /**
-   * TEMPORARY: a minimal mono/multi-channel 16-bit PCM WAV reader (channels averaged), only so that
-   * this benchmark runs before the SDK's WAV reader lands; replace it with that reader then.
-   */
-  private static final class TemporaryPcm16WavReader {
-    private TemporaryPcm16WavReader() {}
-
-    static float[] read(Path file, int[] rateOut) throws IOException {
-      ByteBuffer bb = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-      if (bb.limit() < 12 || bb.getInt(0) != 0x46464952 || bb.getInt(8) != 0x45564157) {
-        throw new IOException(file + ": not a RIFF/WAVE file");
-      }
-      int pos = 12;
-      int channels = 0;
-      int bits = 0;
-      while (pos + 8 <= bb.limit()) {
-        int id = bb.getInt(pos);
-        int size = bb.getInt(pos + 4);
-        if (size < 0) {
-          throw new IOException(file + ": bad chunk size");
-        }
-        if (id == 0x20746d66) { // "fmt "
-          if (bb.getShort(pos + 8) != 1) {
-            throw new IOException(file + ": not integer PCM");
-          }
-          channels = bb.getShort(pos + 10);
-          rateOut[0] = bb.getInt(pos + 12);
-          bits = bb.getShort(pos + 22);
-        } else if (id == 0x61746164) { // "data"
-          if (bits != 16 || channels < 1) {
-            throw new IOException(file + ": need 16-bit PCM, got " + bits + " bits");
-          }
-          int frames = Math.min(size, bb.limit() - pos - 8) / (2 * channels);
-          float[] x = new float[frames];
-          for (int i = 0; i < frames; i++) {
-            float sum = 0;
-            for (int c = 0; c < channels; c++) {
-              sum += bb.getShort(pos + 8 + 2 * (i * channels + c)) / 32768f;
-            }
-            x[i] = sum / channels;
-          }
-          return x;
-        }
-        pos += 8 + size + (size & 1);
-      }
-      throw new IOException(file + ": no data chunk");
-    }
   }
 }

@@ -1,0 +1,72 @@
+package io.ser4j.audio.cues;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link BatchRealFft} (double precision: power, real part, spectrum) against a direct DFT. */
+class BatchRealFftTest {
+  @Test
+  void powerAndRealPartMatchDirectDft() {
+    for (int n : new int[] {1350, 600, 2048, 30}) {
+      int batch = 5;
+      BatchRealFft fft = new BatchRealFft(n, batch);
+      BatchRealFft.Workspace ws = fft.newWorkspace();
+      Random rnd = new Random(n);
+      double[][] x = new double[batch][n];
+      for (int f = 0; f < batch; f++) {
+        for (int i = 0; i < n; i++) {
+          x[f][i] = rnd.nextGaussian();
+        }
+      }
+      int count = 3; // fewer frames than the batch holds
+      for (int mode = 0; mode < 3; mode++) { // power, real part, complex spectrum
+        for (int f = 0; f < count; f++) {
+          for (int j = 0; j < n / 2; j++) {
+            ws.even[j][f] = x[f][2 * j];
+            ws.odd[j][f] = x[f][2 * j + 1];
+          }
+        }
+        if (mode == 1) {
+          fft.realPart(ws, count);
+        } else if (mode == 2) {
+          fft.spectrum(ws, count);
+        } else {
+          fft.power(ws, count);
+        }
+        double worst = 0;
+        for (int f = 0; f < count; f++) {
+          for (int k = 0; k <= n / 2; k++) {
+            double re = 0;
+            double im = 0;
+            for (int i = 0; i < n; i++) {
+              double ang = -2 * Math.PI * ((long) i * k % n) / n;
+              re += x[f][i] * Math.cos(ang);
+              im += x[f][i] * Math.sin(ang);
+            }
+            double expected = mode > 0 ? re : re * re + im * im;
+            double scale = mode > 0 ? Math.sqrt(n) : n;
+            worst = Math.max(worst, Math.abs(ws.power[k][f] - expected) / scale);
+            if (mode == 2) {
+              worst = Math.max(worst, Math.abs(ws.imag[k][f] - im) / scale);
+            }
+          }
+        }
+        assertThat(worst).as("n=%d mode=%d", n, mode).isLessThan(1e-12);
+      }
+    }
+  }
+
+  @Test
+  void acFftSizeIsSmoothAndLargeEnough() {
+    assertThat(PeriodicityAnalysis.acFftSize(1320)).isEqualTo(1350);
+    assertThat(PeriodicityAnalysis.acFftSize(1350)).isEqualTo(1350);
+    assertThat(PeriodicityAnalysis.acFftSize(961)).isEqualTo(972);
+    for (int min = 2; min < 3000; min += 37) {
+      int n = PeriodicityAnalysis.acFftSize(min);
+      assertThat(n).isGreaterThanOrEqualTo(min);
+      new BatchRealFft(n, 1); // factors into the supported radices, or throws
+    }
+  }
+}
