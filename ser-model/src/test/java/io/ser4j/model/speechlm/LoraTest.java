@@ -120,6 +120,7 @@ class LoraTest extends GenerationTestBase {
     }
     float[][] baseLogits = model.logits(ids, c.audio());
     Engine engine = Engine.getEngine(SpeechLm.ENGINE);
+    engine.setRandomSeed(42); // LoRA dropout masks
     int modelResident = model.residentArrayCount();
     try (NDManager root = engine.newBaseManager();
         LoraAdapters lora = LoraAdapters.create(model, LoraConfig.of(8, 16, 0.05, ALL), 1);
@@ -168,6 +169,73 @@ class LoraTest extends GenerationTestBase {
       lora.parameters().forEach((k, v) -> assertThat(v.toFloatArray()).as(k).isNotEqualTo(initial.get(k)));
       model.setAdapters(null);
       assertThat(SpeechLmFixtures.maxAbs(model.logits(ids, c.audio()), baseLogits)).isEqualTo(0.0);
+    } finally {
+      model.setAdapters(null);
+    }
+  }
+
+  /** Masked loss of the current adapters (no dropout), evaluated without a gradient. */
+  private double loss(NDManager root, int[] ids, float[][] audio, int[] targets, float[] mask) {
+    try (NDManager sub = root.newSubManager()) {
+      return MaskedCrossEntropy.loss(model.trainingLogits(sub, ids, audio, false), targets, mask, null).getFloat();
+    }
+  }
+
+  @Test
+  void adapterGradientsMatchFiniteDifferences() {
+    Case c = audioCase();
+    int[] ids = c.ids();
+    int s = ids.length - 1 + c.audio().length;
+    int[] targets = new int[s];
+    float[] mask = new float[s];
+    for (int p = 0; p < s - 1; p++) { // predict the next id of the text tail: positions after the audio
+      targets[p] = -100;
+    }
+    for (int p = s - 6; p < s - 1; p++) {
+      targets[p] = ids[ids.length - (s - p) + 1];
+      mask[p] = 1f;
+    }
+    Engine engine = Engine.getEngine(SpeechLm.ENGINE);
+    try (NDManager root = engine.newBaseManager();
+        LoraAdapters lora = LoraAdapters.create(model, LoraConfig.of(2, 4, 0.0, ALL), 5)) {
+      lora.randomizeB(9, 0.2);
+      model.setAdapters(lora);
+      Map<String, NDArray> params = lora.parameters();
+      try (NDManager sub = root.newSubManager()) {
+        try (GradientCollector gc = engine.newGradientCollector()) {
+          gc.backward(MaskedCrossEntropy.loss(model.trainingLogits(sub, ids, c.audio(), false), targets, mask, null));
+        }
+        double h = 1e-2;
+        int checked = 0;
+        for (String name : List.of(
+            "base_model.model.language_model.model.layers.0.self_attn.q_proj.lora_B.weight",
+            "base_model.model.language_model.model.layers.1.self_attn.k_proj.lora_A.weight",
+            "base_model.model.language_model.model.layers.2.mlp.down_proj.lora_B.weight",
+            "base_model.model.language_model.model.layers.1.self_attn.o_proj.lora_A.weight")) {
+          NDArray p = params.get(name);
+          float[] grad;
+          try (NDArray g = p.getGradient()) {
+            grad = g.toFloatArray();
+          }
+          float[] v = p.toFloatArray();
+          for (int idx : new int[] {0, 3, v.length - 1}) {
+            float keep = v[idx];
+            v[idx] = (float) (keep + h);
+            p.set(java.nio.FloatBuffer.wrap(v));
+            double up = loss(root, ids, c.audio(), targets, mask);
+            v[idx] = (float) (keep - h);
+            p.set(java.nio.FloatBuffer.wrap(v));
+            double down = loss(root, ids, c.audio(), targets, mask);
+            v[idx] = keep;
+            p.set(java.nio.FloatBuffer.wrap(v));
+            double numeric = (up - down) / (2 * h);
+            assertThat((double) grad[idx]).as("%s[%d]", name, idx)
+                .isCloseTo(numeric, org.assertj.core.data.Offset.offset(2e-3 + 0.02 * Math.abs(numeric)));
+            checked++;
+          }
+        }
+        assertThat(checked).isEqualTo(12);
+      }
     } finally {
       model.setAdapters(null);
     }
