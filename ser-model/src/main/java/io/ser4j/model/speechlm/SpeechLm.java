@@ -33,8 +33,14 @@ import java.util.TreeSet;
  * that a stray temporary cannot attach to it; every forward method runs in a sub-manager of its own
  * and returns plain Java arrays; a {@link KvCache} owns the keys and values of one generation request.
  *
- * <p>Thread-safety: after {@link #load} the weights are read-only and each call uses its own
- * sub-manager, so forward methods may run concurrently; {@link #close()} must not overlap a call.
+ * <p>Fine-tuning: {@link #setAdapters} makes every forward add LoRA terms ({@link LoraAdapters});
+ * {@link #trainingLogits} is the differentiable forward for a DJL {@code GradientCollector}. The base
+ * weights never require a gradient; only {@link LoraAdapters#merge}/{@link LoraAdapters#unmerge}
+ * change them (in place).
+ *
+ * <p>Thread-safety: after {@link #load} the weights are read-only (unless adapters are merged or
+ * unmerged) and each call uses its own sub-manager, so forward methods may run concurrently;
+ * {@link #close()}, {@link #setAdapters} and merging/unmerging adapters must not overlap a call.
  */
 public final class SpeechLm implements AutoCloseable {
   /** The DJL engine the forward pass runs on. */
