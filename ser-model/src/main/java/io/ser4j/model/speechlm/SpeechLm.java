@@ -33,8 +33,14 @@ import java.util.TreeSet;
  * that a stray temporary cannot attach to it; every forward method runs in a sub-manager of its own
  * and returns plain Java arrays; a {@link KvCache} owns the keys and values of one generation request.
  *
- * <p>Thread-safety: after {@link #load} the weights are read-only and each call uses its own
- * sub-manager, so forward methods may run concurrently; {@link #close()} must not overlap a call.
+ * <p>Fine-tuning: {@link #setAdapters} makes every forward add LoRA terms ({@link LoraAdapters});
+ * {@link #trainingLogits} is the differentiable forward for a DJL {@code GradientCollector}. The base
+ * weights never require a gradient; only {@link LoraAdapters#merge}/{@link LoraAdapters#unmerge}
+ * change them (in place).
+ *
+ * <p>Thread-safety: after {@link #load} the weights are read-only (unless adapters are merged or
+ * unmerged) and each call uses its own sub-manager, so forward methods may run concurrently;
+ * {@link #close()}, {@link #setAdapters} and merging/unmerging adapters must not overlap a call.
  */
 public final class SpeechLm implements AutoCloseable {
   /** The DJL engine the forward pass runs on. */
@@ -96,6 +102,8 @@ public final class SpeechLm implements AutoCloseable {
   private final NDArray normW; // (H)
   private final NDArray lmHeadT; // (H, V), a transposed view of embed_tokens when tied
   private final float[] invFreq; // (d/2) RoPE inverse frequencies, float32 as transformers computes them
+  /** LoRA adapters every decoder forward applies (unless merged); {@code null}: none. */
+  private volatile LoraAdapters adapters;
 
   private SpeechLm(SpeechLmConfig config, Path dir, NDManager manager, Weights w) {
     this.config = config;
@@ -386,7 +394,7 @@ public final class SpeechLm implements AutoCloseable {
   public float[][] logits(int[] inputIds, float[][] audioEmbeds) {
     try (NDManager sub = manager.newSubManager()) {
       NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
-      return toRows(decode(x.expandDims(0), null, NO_PAD, false).squeeze(0));
+      return toRows(decode(x.expandDims(0), null, NO_PAD, false, false).squeeze(0));
     }
   }
 
@@ -415,13 +423,13 @@ public final class SpeechLm implements AutoCloseable {
         NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
         pos = (int) x.getShape().get(0);
         checkLength(pos + maxNewTokens - 1);
-        next = argMax(decode(x.expandDims(0), cache, NO_PAD, true).toFloatArray());
+        next = argMax(decode(x.expandDims(0), cache, NO_PAD, true, false).toFloatArray());
       }
       out[0] = next;
       for (int i = 1; i < maxNewTokens; i++) {
         try (NDManager sub = manager.newSubManager()) {
           NDArray x = embedTokens(sub, new int[] {out[i - 1]}); // (1, H)
-          out[i] = argMax(decode(x.expandDims(0), cache, NO_PAD, true).toFloatArray());
+          out[i] = argMax(decode(x.expandDims(0), cache, NO_PAD, true, false).toFloatArray());
           pos++;
         }
       }
@@ -449,7 +457,7 @@ public final class SpeechLm implements AutoCloseable {
         if (i > 0) { // generated ids are plain tokens, even one equal to audio_token_index
           x = x.concat(embedTokens(sub, Arrays.copyOf(out, i)), 0);
         }
-        out[i] = argMax(decode(x.expandDims(0), null, NO_PAD, true).toFloatArray());
+        out[i] = argMax(decode(x.expandDims(0), null, NO_PAD, true, false).toFloatArray());
       }
     }
     return out;
@@ -506,7 +514,7 @@ public final class SpeechLm implements AutoCloseable {
       }
       KvCache cache = new KvCache(manager.newSubManager(), decoderLayers.length, pad);
       try {
-        NDArray logits = decode(NDArrays.stack(padded), cache, pad, true); // (B, V)
+        NDArray logits = decode(NDArrays.stack(padded), cache, pad, true, false); // (B, V)
         cacheOut[0] = cache;
         return toRows(logits);
       } catch (RuntimeException e) {
@@ -529,7 +537,7 @@ public final class SpeechLm implements AutoCloseable {
    */
   public float[][] stepBatch(KvCache cache, int[][] inputIds) {
     try (NDManager sub = manager.newSubManager()) {
-      return toRows(decode(embedBatch(sub, cache, inputIds), cache, cache.padding(), true));
+      return toRows(decode(embedBatch(sub, cache, inputIds), cache, cache.padding(), true, false));
     }
   }
 
@@ -544,7 +552,7 @@ public final class SpeechLm implements AutoCloseable {
    */
   public float[][][] stepBatchAll(KvCache cache, int[][] inputIds) {
     try (NDManager sub = manager.newSubManager()) {
-      NDArray logits = decode(embedBatch(sub, cache, inputIds), cache, cache.padding(), false);
+      NDArray logits = decode(embedBatch(sub, cache, inputIds), cache, cache.padding(), false, false);
       Shape s = logits.getShape();
       int rows = (int) s.get(0);
       int t = (int) s.get(1);
@@ -600,7 +608,7 @@ public final class SpeechLm implements AutoCloseable {
         throw new RecognitionException("KV cache", cache.batchSize() + " rows; use stepBatch");
       }
       NDArray x = embedTokens(sub, inputIds).expandDims(0);
-      return decode(x, cache, cache.padding(), true).toFloatArray();
+      return decode(x, cache, cache.padding(), true, false).toFloatArray();
     }
   }
 
@@ -687,8 +695,13 @@ public final class SpeechLm implements AutoCloseable {
    * @param cache when non-null, earlier keys/values are read from it and the new ones appended
    * @param pad per row the number of left-padding columns (all rows 0 for {@link #NO_PAD} of length 1)
    * @param lastOnly return only the last column's logits {@code (B, V)} instead of {@code (B, T, V)}
+   * @param training apply LoRA dropout
    */
-  private NDArray decode(NDArray x, KvCache cache, int[] pad, boolean lastOnly) {
+  private NDArray decode(NDArray x, KvCache cache, int[] pad, boolean lastOnly, boolean training) {
+    LoraAdapters lora = adapters;
+    if (lora != null && lora.merged()) {
+      lora = null; // folded into the weights
+    }
     SpeechLmConfig.TextConfig c = config.textConfig();
     NDManager sub = x.getManager();
     int b = (int) x.getShape().get(0);
@@ -742,11 +755,12 @@ public final class SpeechLm implements AutoCloseable {
     }
     for (int i = 0; i < decoderLayers.length; i++) {
       DecoderLayer l = decoderLayers[i];
-      x = x.add(decoderAttention(rmsNorm(x, l.inNormW()), l, i, cosNd, sinNd, mask, cache));
+      x = x.add(decoderAttention(rmsNorm(x, l.inNormW()), l, i, cosNd, sinNd, mask, cache, lora, training));
       NDArray h2 = rmsNorm(x, l.postNormW());
-      NDArray gate = h2.matMul(l.gateT());
+      NDArray gate = proj(h2, l.gateT(), null, lora, i, "mlp.gate_proj", training);
       NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()); // silu
-      x = x.add(act.mul(h2.matMul(l.upT())).matMul(l.downT()));
+      NDArray up = proj(h2, l.upT(), null, lora, i, "mlp.up_proj", training);
+      x = x.add(proj(act.mul(up), l.downT(), null, lora, i, "mlp.down_proj", training));
     }
     if (cache != null) {
       cache.advance(t);
@@ -760,16 +774,20 @@ public final class SpeechLm implements AutoCloseable {
 
   /** Causal GQA attention with RoPE: {@code h (B, T, H) → (B, T, H)}. */
   private NDArray decoderAttention(
-      NDArray h, DecoderLayer l, int layer, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
+      NDArray h, DecoderLayer l, int layer, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
+      LoraAdapters lora, boolean training) {
     SpeechLmConfig.TextConfig c = config.textConfig();
     long b = h.getShape().get(0);
     long t = h.getShape().get(1);
     int heads = c.numAttentionHeads();
     int kvHeads = c.numKeyValueHeads();
     int d = c.headDim();
-    NDArray q = linear(h, l.qT(), l.qB()).reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, heads, T, d)
-    NDArray k = linear(h, l.kT(), l.kB()).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
-    NDArray v = linear(h, l.vT(), l.vB()).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
+    NDArray q = proj(h, l.qT(), l.qB(), lora, layer, "self_attn.q_proj", training)
+        .reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, heads, T, d)
+    NDArray k = proj(h, l.kT(), l.kB(), lora, layer, "self_attn.k_proj", training)
+        .reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
+    NDArray v = proj(h, l.vT(), l.vB(), lora, layer, "self_attn.v_proj", training)
+        .reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
     q = rope(q, cos, sin);
     k = rope(k, cos, sin);
     if (cache != null) {
@@ -783,13 +801,32 @@ public final class SpeechLm implements AutoCloseable {
       k = k.expandDims(2).broadcast(b, kvHeads, rep, s, d).reshape(b, heads, s, d);
       v = v.expandDims(2).broadcast(b, kvHeads, rep, s, d).reshape(b, heads, s, d);
     }
-    NDArray w = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) Math.pow(d, -0.5)); // (B, heads, T, S)
+    // the scale as a 0-d array of the step's manager, not mul(float): DJL frees a Number operand's
+    // scalar tensor at once, and a backward pass through q would then read freed memory
+    NDArray scale = h.getManager().create((float) Math.pow(d, -0.5));
+    NDArray w = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale); // (B, heads, T, S)
     if (mask != null) {
       w = w.add(mask);
     }
     w = w.softmax(-1);
     NDArray o = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d); // (B, T, heads·d)
-    return o.matMul(l.oT());
+    return proj(o, l.oT(), null, lora, layer, "self_attn.o_proj", training);
+  }
+
+  /** A decoder projection {@code x·Wᵀ (+ b)} plus its LoRA term when {@code lora} adapts it. */
+  private static NDArray proj(
+      NDArray x, NDArray wT, NDArray bias, LoraAdapters lora, int layer, String module, boolean training) {
+    NDArray y = x.matMul(wT);
+    if (bias != null) {
+      y = y.add(bias);
+    }
+    if (lora != null) {
+      NDArray delta = lora.delta(layer, module, x, training);
+      if (delta != null) {
+        y = y.add(delta);
+      }
+    }
+    return y;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -854,6 +891,95 @@ public final class SpeechLm implements AutoCloseable {
       }
     }
     return best;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // fine-tuning hooks (LoRA, trainable forward)
+  // ---------------------------------------------------------------------------------------------
+
+  /** Decoder projections LoRA may adapt, as named in the checkpoint under {@code layers.<i>.}. */
+  static final java.util.List<String> DECODER_PROJECTIONS = java.util.List.of(
+      "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+      "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj");
+
+  /** Checkpoint prefix of decoder layer {@code i}'s modules. */
+  static String decoderLayerPrefix(int layer) {
+    return "language_model.model.layers." + layer + ".";
+  }
+
+  /**
+   * Uses {@code lora} in every forward of this model (inference methods included) until replaced;
+   * {@code null} removes adapters. Merged adapters are skipped (their update is in the weights).
+   * Must not overlap a forward call.
+   *
+   * @param lora adapters created for this model, or {@code null}
+   * @throws RecognitionException if the adapters belong to another model
+   */
+  public void setAdapters(LoraAdapters lora) {
+    if (lora != null && lora.model() != this) {
+      throw new RecognitionException("LoRA adapters", "created for another model");
+    }
+    this.adapters = lora;
+  }
+
+  /** The adapters set by {@link #setAdapters}, or {@code null}. */
+  public LoraAdapters adapters() {
+    return adapters;
+  }
+
+  /**
+   * Differentiable decoder logits of a prompt (teacher forcing), for use inside a DJL
+   * {@code GradientCollector}: the result lives in {@code sub} and its graph reaches the adapters'
+   * parameters (the base weights are frozen: they never require a gradient). Position {@code p}'s
+   * row predicts the token at {@code p + 1}.
+   *
+   * @param sub the caller's per-step manager (close it after {@code backward})
+   * @param inputIds prompt ids as in {@link #logits}
+   * @param audioEmbeds projected audio {@code (N, H)} from {@link #encodeAudio}, or {@code null}
+   * @param training apply LoRA dropout
+   * @return {@code (S, V)} logits in {@code sub}
+   * @throws RecognitionException as {@link #logits}
+   */
+  public NDArray trainingLogits(NDManager sub, int[] inputIds, float[][] audioEmbeds, boolean training) {
+    NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
+    return decode(x.expandDims(0), null, NO_PAD, false, training).squeeze(0);
+  }
+
+  /** {@code (in, out)} of decoder projection {@code module} (one of {@link #DECODER_PROJECTIONS}). */
+  long[] decoderProjectionShape(String module) {
+    SpeechLmConfig.TextConfig t = config.textConfig();
+    long h = t.hiddenSize();
+    long q = (long) t.numAttentionHeads() * t.headDim();
+    long kv = (long) t.numKeyValueHeads() * t.headDim();
+    long i = t.intermediateSize();
+    return switch (module) {
+      case "self_attn.q_proj" -> new long[] {h, q};
+      case "self_attn.k_proj", "self_attn.v_proj" -> new long[] {h, kv};
+      case "self_attn.o_proj" -> new long[] {q, h};
+      case "mlp.gate_proj", "mlp.up_proj" -> new long[] {h, i};
+      case "mlp.down_proj" -> new long[] {i, h};
+      default -> throw new RecognitionException("LoRA target", "unknown decoder projection " + module);
+    };
+  }
+
+  /** Number of decoder layers. */
+  int decoderLayerCount() {
+    return decoderLayers.length;
+  }
+
+  /** The {@code (in, out)} weight view of a decoder projection (LoRA merge adds to it in place). */
+  NDArray decoderWeightT(int layer, String module) {
+    DecoderLayer l = decoderLayers[layer];
+    return switch (module) {
+      case "self_attn.q_proj" -> l.qT();
+      case "self_attn.k_proj" -> l.kT();
+      case "self_attn.v_proj" -> l.vT();
+      case "self_attn.o_proj" -> l.oT();
+      case "mlp.gate_proj" -> l.gateT();
+      case "mlp.up_proj" -> l.upT();
+      case "mlp.down_proj" -> l.downT();
+      default -> throw new RecognitionException("LoRA target", "unknown decoder projection " + module);
+    };
   }
 
   /** Frees the weights. Calls must not be in flight. */
