@@ -20,7 +20,9 @@ import java.util.Locale;
  *
  * <p>Usage: {@code java -cp ser-examples/target/ser.jar
  * io.ser4j.examples.bench.SpeechLmMemoryBenchmark CHECKPOINT_DIR CLIP.wav [N=1000] [WARMUP=50]}.
- * Prints one line {@code RESULT ...}. Linux only (reads /proc). Not thread-safe (a command-line
+ * Prints one line {@code RESULT ...}. Run it with a fixed, pre-touched Java heap ({@code -Xms256m
+ * -Xmx256m -XX:+AlwaysPreTouch}) so that the heap is resident from the start and RSS growth is
+ * native growth (libtorch, tokenizer) rather than the heap expanding. Linux only (reads /proc). Not thread-safe (a command-line
  * program).
  */
 public final class SpeechLmMemoryBenchmark {
@@ -57,11 +59,17 @@ public final class SpeechLmMemoryBenchmark {
       int arrays1 = rec.model().residentArrayCount();
       report("after warm-up (" + warmup + ")", rss1, arrays1);
       long tokens = 0;
+      double decodeS = 0;
+      double featuresS = 0;
+      double inferenceS = 0;
       long t0 = System.nanoTime();
       boolean same = true;
       for (int i = 0; i < n; i++) {
         SpeechLmRecognizer.Result r = rec.analyze(clip, null);
         tokens += r.generatedTokens();
+        decodeS += r.recognition().timings().decode().toNanos() / 1e9;
+        featuresS += r.recognition().timings().features().toNanos() / 1e9;
+        inferenceS += r.recognition().timings().inference().toNanos() / 1e9;
         if (first != null && !r.recognition().probabilities().equals(first.probabilities())) {
           same = false;
         }
@@ -77,16 +85,23 @@ public final class SpeechLmMemoryBenchmark {
       System.out.printf(Locale.ROOT,
           "RESULT recognitions=%d warmup=%d rss_before_mib=%.1f rss_warm_mib=%.1f rss_after_mib=%.1f"
               + " growth_after_warmup_pct=%.2f arrays_before=%d arrays_warm=%d arrays_after=%d"
-              + " generated_tokens=%d seconds=%.1f ms_per_recognition=%.1f deterministic=%s%n",
+              + " heap_used_mib=%.1f generated_tokens=%d seconds=%.1f ms_per_recognition=%.1f"
+              + " (resample %.1f, log-mel+cues %.1f, model %.1f) deterministic=%s%n",
           n, warmup, rss0 / (double) KIB, rss1 / (double) KIB, rss2 / (double) KIB,
-          100.0 * (rss2 - rss1) / rss1, arrays0, arrays1, arrays2, tokens, seconds,
-          1000 * seconds / Math.max(1, n), same);
+          100.0 * (rss2 - rss1) / rss1, arrays0, arrays1, arrays2, heapMib(), tokens, seconds,
+          1000 * seconds / Math.max(1, n), 1000 * decodeS / Math.max(1, n),
+          1000 * featuresS / Math.max(1, n), 1000 * inferenceS / Math.max(1, n), same);
     }
   }
 
   private static void report(String when, long rssKib, int arrays) {
-    System.out.printf(Locale.ROOT, "%-22s RSS %8.1f MiB  resident arrays %d%n", when,
-        rssKib / (double) KIB, arrays);
+    System.out.printf(Locale.ROOT, "%-22s RSS %8.1f MiB  Java heap used %6.1f MiB  resident arrays %d%n",
+        when, rssKib / (double) KIB, heapMib(), arrays);
+  }
+
+  private static double heapMib() {
+    Runtime rt = Runtime.getRuntime();
+    return (rt.totalMemory() - rt.freeMemory()) / (double) (KIB * KIB);
   }
 
   /** VmRSS of this process in KiB. */
