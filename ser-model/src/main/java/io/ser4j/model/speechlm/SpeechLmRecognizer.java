@@ -115,6 +115,7 @@ public final class SpeechLmRecognizer implements Recognizer {
   private final int endOfText;
   private final int maxPositions;
   private final double windowSeconds;
+  private Pattern labelKey = EMOTION_KEY;
 
   private SpeechLmRecognizer(Path dir, SpeechLmOptions options, SpeechLm model,
       SpeechTokenizer tokenizer, GenerationConfig generation) {
@@ -266,7 +267,7 @@ public final class SpeechLmRecognizer implements Recognizer {
         }
         gen[n++] = next;
         String text = tokenizer.decode(Arrays.copyOf(gen, n), false);
-        Matcher m = EMOTION_KEY.matcher(text);
+        Matcher m = labelKey.matcher(text);
         if (m.find()) {
           reached = m.end() == text.length(); // false: the token ran past the colon
           break;
@@ -359,6 +360,14 @@ public final class SpeechLmRecognizer implements Recognizer {
         cache.close();
       }
     }
+  }
+
+  /**
+   * Replaces the pattern that marks the label position in the decoded answer (tests only: lets the
+   * random test model "reach" the label position on its own).
+   */
+  synchronized void labelKeyForTesting(Pattern p) {
+    this.labelKey = p;
   }
 
   /** The user instruction: the options' fixed one, or the Labels line (+ Cues line). */

@@ -86,6 +86,56 @@ class SpeechLmRecognizerTest {
   }
 
   @Test
+  void labelPositionReachedByTheModelContinuesOverTheSameCache() {
+    // the random model never writes "Emotion:", so let a key matching its own first 3 tokens mark
+    // the label position, and check scores and rationale against independent computations
+    LabelSet labels = LabelSet.of("anger", "neutral", "sadness");
+    SpeechTokenizer tok = SpeechTokenizer.load(DIR);
+    try (SpeechLmRecognizer r = SpeechLmRecognizer.open(DIR, SpeechLmOptions.defaults())) {
+      SpeechLmRecognizer.Result forced = r.analyze(clip, labels);
+      assertThat(forced.labelPositionForced()).isTrue();
+      float[][] audio = r.model().encodeAudio(io.ser4j.audio.LogMelSpectrogram.whisper(80)
+          .compute(io.ser4j.audio.Resampler.create(clip.sampleRate(), 16_000)
+              .resample(clip.samples())));
+      int[] prompt = ChatTemplate.promptIds(tok, ChatTemplate.audioPrompt(
+          SpeechLmOptions.DEFAULT_SYSTEM_PROMPT,
+          r.instruction(labels, forced.recognition().cues())));
+      Generator g = new Generator(r.model(), tok);
+      GenerationConfig cfg = r.generationConfig();
+      int[] gen = g.generate(prompt, audio, cfg, null).tokenIds();
+      assertThat(gen.length).isGreaterThanOrEqualTo(3);
+      int[] head = java.util.Arrays.copyOf(gen, 3);
+      r.labelKeyForTesting(java.util.regex.Pattern.compile(
+          "\\A" + java.util.regex.Pattern.quote(tok.decode(head, false)) + "\\z"));
+      SpeechLmRecognizer.Result reached = r.analyze(clip, labels);
+      assertThat(reached.labelPositionForced()).isFalse();
+      int[] prefix = concat(prompt, head);
+      LabelScorer.Scores expected = new LabelScorer(r.model(), tok).score(prefix, audio, labels);
+      assertThat(reached.labelLogProbs()).containsExactly(expected.logProbs(), within(1e-4));
+      Label label = reached.recognition().label();
+      assertThat(label).isEqualTo(expected.label());
+      int[] labelTokens = new LabelScorer(r.model(), tok).labelTokens(label);
+      int[] rationale = g.generate(concat(prefix, labelTokens), audio, cfg, null).tokenIds();
+      int n = rationale.length;
+      if (n > 0 && cfg.isStopToken(rationale[n - 1])) {
+        n--;
+      }
+      String answer = tok.decode(concat(concat(head, labelTokens),
+          java.util.Arrays.copyOf(rationale, n)), false);
+      assertThat(reached.answer()).isEqualTo(answer);
+      assertThat(reached.generatedTokens()).isEqualTo(3 + n);
+    } finally {
+      tok.close();
+    }
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void candidatesRestrictTheDistributionAndTheLabel() {
     LabelSet two = LabelSet.of("sadness", "anger");
     Recognition r = recognizer.recognize(clip, two);
