@@ -1,12 +1,10 @@
 package io.ser4j.cli;
 
 import io.ser4j.audio.AudioLoader;
-import io.ser4j.audio.cues.CueExtractor;
-import io.ser4j.core.AudioClip;
-import io.ser4j.core.Cues;
 import io.ser4j.core.Label;
 import io.ser4j.core.LabelSet;
 import io.ser4j.core.Recognition;
+import io.ser4j.core.UnknownLabelException;
 import io.ser4j.core.spi.Recognizer;
 import io.ser4j.core.spi.RecognizerProvider;
 import java.io.PrintWriter;
@@ -24,8 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ser analyze}: recognise each clip. When no recognizer is installed for the requested model
- * the command says so on stderr and prints the cues with empty label fields.
+ * {@code ser analyze}: recognise each clip with the model named by {@code --model} (found through
+ * {@link RecognizerProvider}); an unknown model or candidate label is bad input (exit 3).
  */
 @Command(
     name = "analyze",
@@ -59,43 +57,24 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    CueExtractor extractor = CueExtractor.create();
     LabelSet candidates = labels == null ? null : LabelSet.parse(labels);
-    Recognizer recognizer = findRecognizer(err);
-    try {
+    // an unknown model is bad input (exit 3, one line listing the installed providers), never a
+    // silent fall-back to cues only
+    try (Recognizer recognizer = RecognizerProvider.open(model)) {
+      if (candidates != null) {
+        for (Label l : candidates) {
+          if (!recognizer.labels().contains(l)) {
+            throw new UnknownLabelException(
+                l.name(), "not a label of model " + recognizer.name() + "; it knows " + recognizer.labels());
+          }
+        }
+      }
       return InputLoop.forEach(
           files,
           common,
           err,
-          file -> {
-            AudioClip clip = AudioLoader.load(file);
-            Recognition r;
-            if (recognizer != null) {
-              r = recognizer.recognize(clip, candidates);
-            } else {
-              Cues cues = extractor.extract(clip, false);
-              r = new Recognition(file.toString(), "", "", null, null, "", cues, null);
-            }
-            print(out, file, r);
-          });
-    } finally {
-      if (recognizer != null) {
-        recognizer.close();
-      }
+          file -> print(out, file, recognizer.recognize(AudioLoader.load(file), candidates)));
     }
-  }
-
-  private Recognizer findRecognizer(PrintWriter err) {
-    boolean any = RecognizerProvider.installed().stream().anyMatch(p -> p.supports(model));
-    if (!any) {
-      err.println(
-          "ser: no recognizer is installed for model '"
-              + model
-              + "' yet (see README status); printing cues only, label fields empty");
-      err.flush();
-      return null;
-    }
-    return RecognizerProvider.open(model);
   }
 
   private void print(PrintWriter out, Path file, Recognition r) {

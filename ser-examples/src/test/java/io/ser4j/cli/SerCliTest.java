@@ -129,4 +129,19 @@ class SerCliTest {
     assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
     assertThat(n.get("probabilities").has(n.get("label").asText())).isTrue();
   }
+
+  @Test
+  void analyzeRejectsUnknownModelsAndLabelsOnceWithExitThree(@TempDir Path tmp) {
+    Path clip = REPO.resolve("examples/audio/angry.wav");
+    Run noModel = run("analyze", "--model", tmp.resolve("no-such-model").toString(), clip.toString());
+    assertThat(noModel.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
+    assertThat(noModel.out()).isEmpty();
+    assertThat(noModel.err().strip().split("\n")).hasSize(1);
+    assertThat(noModel.err()).contains("no-such-model").contains("providers");
+    Run badLabel = run("analyze", "--labels", "joy,anger", clip.toString(), clip.toString());
+    assertThat(badLabel.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
+    assertThat(badLabel.out()).isEmpty();
+    assertThat(badLabel.err().strip().split("\n")).hasSize(1);
+    assertThat(badLabel.err()).startsWith("ser: joy: not a label of model baseline");
+  }
 }
