@@ -12,8 +12,6 @@ final class PeakInterpolation {
   /** Brent tolerance on the peak position, in samples. */
   static final double PEAK_POSITION_TOLERANCE = 1e-10;
 
-  private static final double GOLDEN = 0.3819660112501051; // (3 - sqrt 5) / 2
-  private static final int MAX_BRENT_ITERATIONS = 60;
 
   private PeakInterpolation() {}
 
@@ -146,81 +144,10 @@ final class PeakInterpolation {
 
   /** Brent maximisation of the sinc interpolant over {@code [iMid-1, iMid+1]}. */
   static double brentMaximum(double[] y, int n, int iMid, int depth, double[] position) {
-    // Brent's method (golden section with parabolic steps) minimising -sinc(x) on [lo, hi].
-    double lo = iMid - 1;
-    double hi = iMid + 1;
-    double x = iMid;
-    double w = x;
-    double v = x;
-    double fx = -sinc(y, n, x, depth);
-    double fw = fx;
-    double fv = fx;
-    double step = 0.0;
-    double prevStep = 0.0;
-    for (int iter = 0; iter < MAX_BRENT_ITERATIONS; iter++) {
-      double mid = 0.5 * (lo + hi);
-      double tol1 = PEAK_POSITION_TOLERANCE * Math.abs(x) + 1e-12;
-      double tol2 = 2 * tol1;
-      if (Math.abs(x - mid) <= tol2 - 0.5 * (hi - lo)) {
-        break;
-      }
-      boolean golden = true;
-      if (Math.abs(prevStep) > tol1) {
-        double r = (x - w) * (fx - fv);
-        double q = (x - v) * (fx - fw);
-        double p = (x - v) * q - (x - w) * r;
-        q = 2 * (q - r);
-        if (q > 0) {
-          p = -p;
-        }
-        q = Math.abs(q);
-        double older = prevStep;
-        prevStep = step;
-        if (Math.abs(p) < Math.abs(0.5 * q * older) && p > q * (lo - x) && p < q * (hi - x)) {
-          step = p / q;
-          double u = x + step;
-          if (u - lo < tol2 || hi - u < tol2) {
-            step = mid >= x ? tol1 : -tol1;
-          }
-          golden = false;
-        }
-      }
-      if (golden) {
-        prevStep = x >= mid ? lo - x : hi - x;
-        step = GOLDEN * prevStep;
-      }
-      double u = Math.abs(step) >= tol1 ? x + step : x + (step > 0 ? tol1 : -tol1);
-      double fu = -sinc(y, n, u, depth);
-      if (fu <= fx) {
-        if (u >= x) {
-          lo = x;
-        } else {
-          hi = x;
-        }
-        v = w;
-        fv = fw;
-        w = x;
-        fw = fx;
-        x = u;
-        fx = fu;
-      } else {
-        if (u < x) {
-          lo = u;
-        } else {
-          hi = u;
-        }
-        if (fu <= fw || w == x) {
-          v = w;
-          fv = fw;
-          w = u;
-          fw = fu;
-        } else if (fu <= fv || v == x || v == w) {
-          v = u;
-          fv = fu;
-        }
-      }
-    }
-    position[0] = x;
-    return -fx;
+    double[] out = new double[2];
+    BrentMaximum.maximize(
+        x -> sinc(y, n, x, depth), iMid - 1, iMid + 1, iMid, PEAK_POSITION_TOLERANCE, 1e-12, out);
+    position[0] = out[0];
+    return out[1];
   }
 }

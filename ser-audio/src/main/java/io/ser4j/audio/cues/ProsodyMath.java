@@ -166,82 +166,9 @@ final class ProsodyMath {
    * steps) to an absolute tolerance of about 1e-10: Praat's sinc70 peak refinement.
    */
   static double sincPeakIndex(double[] y, int i, int depth) {
-    final double golden = 0.3819660112501051;
-    double a = i - 1;
-    double b = i + 1;
-    double x = i;
-    double w = x;
-    double v = x;
-    double fx = -sincAt(y, x, depth);
-    double fw = fx;
-    double fv = fx;
-    double d = 0;
-    double e = 0;
-    for (int iter = 0; iter < 60; iter++) {
-      double m = 0.5 * (a + b);
-      double tol1 = 1e-10 * Math.abs(x) + 1e-11;
-      double tol2 = 2 * tol1;
-      if (Math.abs(x - m) <= tol2 - 0.5 * (b - a)) {
-        break;
-      }
-      boolean useGolden = true;
-      if (Math.abs(e) > tol1) {
-        double r = (x - w) * (fx - fv);
-        double q = (x - v) * (fx - fw);
-        double p = (x - v) * q - (x - w) * r;
-        q = 2 * (q - r);
-        if (q > 0) {
-          p = -p;
-        } else {
-          q = -q;
-        }
-        double eOld = e;
-        e = d;
-        if (Math.abs(p) < Math.abs(0.5 * q * eOld) && p > q * (a - x) && p < q * (b - x)) {
-          d = p / q;
-          double u = x + d;
-          if (u - a < tol2 || b - u < tol2) {
-            d = m >= x ? tol1 : -tol1;
-          }
-          useGolden = false;
-        }
-      }
-      if (useGolden) {
-        e = x >= m ? a - x : b - x;
-        d = golden * e;
-      }
-      double u = Math.abs(d) >= tol1 ? x + d : x + (d >= 0 ? tol1 : -tol1);
-      double fu = -sincAt(y, u, depth);
-      if (fu <= fx) {
-        if (u >= x) {
-          a = x;
-        } else {
-          b = x;
-        }
-        v = w;
-        fv = fw;
-        w = x;
-        fw = fx;
-        x = u;
-        fx = fu;
-      } else {
-        if (u < x) {
-          a = u;
-        } else {
-          b = u;
-        }
-        if (fu <= fw || w == x) {
-          v = w;
-          fv = fw;
-          w = u;
-          fw = fu;
-        } else if (fu <= fv || v == x || v == w) {
-          v = u;
-          fv = fu;
-        }
-      }
-    }
-    return x;
+    double[] out = new double[2];
+    BrentMaximum.maximize(x -> sincAt(y, x, depth), i - 1, i + 1, i, 1e-10, 1e-11, out);
+    return out[0];
   }
 
   /** Modified Bessel function of the first kind, order 0, by its power series (|x| up to ~50). */
