@@ -232,20 +232,33 @@ public final class LlmTeacher implements Teacher {
   }
 
   /**
-   * Teaches every input with up to {@link LlmTeacherOptions#concurrency()} requests in flight.
+   * Teaches every input with up to {@link LlmTeacherOptions#concurrency()} requests in flight. After
+   * a {@link Reason#fatal() fatal} failure the remaining inputs are not sent; their outcomes are
+   * failures with the same reason.
    *
    * @return one outcome per input, in input order
    * @throws InterruptedException when interrupted while waiting (requests in flight are abandoned)
    */
   public List<Outcome> teachAll(List<TeachingInput> inputs) throws InterruptedException {
     Outcome[] out = new Outcome[inputs.size()];
+    int sent = 0;
+    LlmTeacherException stop;
     try (Batch b = batch(o -> out[o.index()] = o)) {
       for (TeachingInput in : inputs) {
-        b.submit(in);
+        if (!b.submit(in)) {
+          break;
+        }
+        sent++;
       }
+      stop = b.stoppedBy();
     }
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted while waiting for the LLM teacher");
+    }
+    for (int i = sent; i < out.length; i++) {
+      String id = inputs.get(i).utteranceId();
+      out[i] = new Outcome(i, inputs.get(i), null, new LlmTeacherException(id, stop.reason(),
+          "not sent: an earlier request failed in a way every request would repeat: " + stop.problem()));
     }
     return List.copyOf(Arrays.asList(out));
   }
@@ -263,7 +276,9 @@ public final class LlmTeacher implements Teacher {
    * Submits utterances to an {@link LlmTeacher} with bounded concurrency. {@link #submit} blocks
    * while {@code concurrency} utterances are being taught, so inputs can be produced lazily (e.g.
    * measuring cues) without queueing a whole corpus; {@link #close()} waits for every submitted
-   * utterance. Meant to be driven by one thread.
+   * utterance. After the first {@link Reason#fatal() fatal} failure (bad key, unknown model, bad
+   * request, interruption) the batch stops: {@link #submit} sends nothing more and returns false.
+   * Meant to be driven by one thread.
    */
   public final class Batch implements AutoCloseable {
     private final Consumer<Outcome> sink;
@@ -272,6 +287,7 @@ public final class LlmTeacher implements Teacher {
     private final Object sinkLock = new Object();
     private final AtomicReference<RuntimeException> sinkError = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicReference<LlmTeacherException> stoppedBy = new AtomicReference<>();
     private int submitted;
     private boolean closed;
 
@@ -292,17 +308,24 @@ public final class LlmTeacher implements Teacher {
     /**
      * Starts teaching {@code in}; blocks while {@code concurrency} utterances are in flight.
      *
+     * @return true when submitted; false (nothing sent) when the batch has stopped after a fatal
+     *     failure ({@link #stoppedBy()})
      * @throws InterruptedException when interrupted while waiting for a free slot
      * @throws IllegalStateException when the batch is closed
      * @throws RuntimeException the first exception the sink threw (the batch stops accepting work)
      */
-    public void submit(TeachingInput in) throws InterruptedException {
+    public boolean submit(TeachingInput in) throws InterruptedException {
       Objects.requireNonNull(in, "in");
       if (closed) {
         throw new IllegalStateException("batch is closed");
       }
       rethrowSinkError();
       permits.acquire();
+      if (stoppedBy.get() != null) {
+        permits.release();
+        return false;
+      }
+      rethrowSinkErrorReleasing();
       int index = submitted++;
       inFlight.incrementAndGet();
       try {
@@ -311,6 +334,19 @@ public final class LlmTeacher implements Teacher {
         inFlight.decrementAndGet();
         permits.release();
         throw new IllegalStateException("batch is closed", e);
+      }
+      return true;
+    }
+
+    /** The fatal failure that stopped the batch, or null while it runs. */
+    public LlmTeacherException stoppedBy() {
+      return stoppedBy.get();
+    }
+
+    private void rethrowSinkErrorReleasing() {
+      if (sinkError.get() != null) {
+        permits.release();
+        rethrowSinkError();
       }
     }
 
@@ -329,6 +365,9 @@ public final class LlmTeacher implements Teacher {
         LOG.error("{}: {}: unexpected failure", endpointName(), in.utteranceId(), e);
         o = new Outcome(index, in, null, new LlmTeacherException(in.utteranceId(), Reason.INTERNAL,
             "unexpected " + e.getClass().getSimpleName() + ": " + redact(String.valueOf(e.getMessage())), e));
+      }
+      if (o.failure() != null && o.failure().reason().fatal()) {
+        stoppedBy.compareAndSet(null, o.failure());
       }
       try {
         synchronized (sinkLock) {
