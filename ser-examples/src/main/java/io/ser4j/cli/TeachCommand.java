@@ -279,14 +279,14 @@ final class TeachCommand implements Callable<Integer> {
           .optApiKeyEnv(apiKeyEnv)
           .optConcurrency(concurrency)
           .optRequestsPerSecond(rps)
-          .optTimeout(Duration.ofSeconds(Math.max(1, llmTimeoutS)))
+          .optTimeout(Duration.ofSeconds(llmTimeoutS))
           .optMaxRetries(llmRetries)
           .optMaxReplyAttempts(llmReplyAttempts)
           .optRationaleChars(Math.min(LlmTeacherOptions.DEFAULT_MIN_RATIONALE_CHARS, Math.max(1, llmMaxChars)), llmMaxChars)
           .optTemperature(llmTemperature)
           .optJsonMode(!noJsonMode)
           .optFaithfulness(mode)
-          .optInitialBackoff(Duration.ofMillis(Math.max(1, llmBackoffMs)))
+          .optInitialBackoff(Duration.ofMillis(llmBackoffMs))
           .optSeed(seed)
           .build());
     } catch (IllegalArgumentException e) {
