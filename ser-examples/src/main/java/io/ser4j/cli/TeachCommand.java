@@ -307,12 +307,11 @@ final class TeachCommand implements Callable<Integer> {
     int[] counts = new int[3]; // taught, done, rationales checked
     long[] claims = new long[3]; // consistent, contradicted, unverifiable
     List<String> failed = new ArrayList<>();
-    LlmTeacherException fatal = null;
     String name = llm.info().name();
     String version = llm.info().version();
     progress.onStart("teach", todo.size());
     int submitted = 0;
-    try (LlmTeacher.Batch batch = llm.batch(o -> {
+    LlmTeacher.Batch batch = llm.batch(o -> {
       synchronized (lock) {
         String id = o.input().utteranceId();
         if (o.ok()) {
@@ -333,7 +332,8 @@ final class TeachCommand implements Callable<Integer> {
         }
         progress.onProgress(++counts[1], todo.size(), "");
       }
-    })) {
+    });
+    try {
       for (Utterance u : todo) {
         if (batch.stoppedBy() != null) {
           break;
@@ -359,9 +359,10 @@ final class TeachCommand implements Callable<Integer> {
           Thread.sleep(delayMs);
         }
       }
-      batch.close();
-      fatal = batch.stoppedBy();
+    } finally {
+      batch.close(); // waits for every submitted utterance to reach the store
     }
+    LlmTeacherException fatal = batch.stoppedBy();
     progress.onFinish();
     int notAttempted = todo.size() - submitted;
     stdout.printf(Locale.ROOT, "taught %d, already in store %d, failed %d -> %s%n", counts[0], skipped, failed.size(), out);
@@ -372,14 +373,13 @@ final class TeachCommand implements Callable<Integer> {
           claims[0], claims[1], claims[2], counts[2],
           checkable == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", claims[0] / (double) checkable));
     }
-    LlmTeacherException f = fatal;
-    if (f != null) {
+    if (fatal != null) {
       stdout.printf(Locale.ROOT, "stopped early: %d not attempted (rerun to continue)%n", notAttempted);
-      err.println("ser: stopped: " + f.problem() + " (every further request would fail the same way)");
+      err.println("ser: stopped: " + fatal.problem() + " (every further request would fail the same way)");
       err.flush();
     }
     stdout.flush();
-    return failed.isEmpty() && f == null ? SerCli.EXIT_OK : SerCli.EXIT_BAD_INPUT;
+    return failed.isEmpty() && fatal == null ? SerCli.EXIT_OK : SerCli.EXIT_BAD_INPUT;
   }
 
   /** Measures one clip; a clip that cannot be loaded is noted in {@code errors}. */
