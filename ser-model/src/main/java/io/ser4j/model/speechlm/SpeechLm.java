@@ -134,6 +134,8 @@ public final class SpeechLm implements AutoCloseable {
   private final float[] invFreq; // (d/2) RoPE inverse frequencies, float32 as transformers computes them
   /** LoRA adapters every decoder forward applies (unless merged); {@code null}: none. */
   private volatile LoraAdapters adapters;
+  /** Number of {@link #prefillBatch} calls (a cost counter for tests and benchmarks). */
+  private final java.util.concurrent.atomic.AtomicLong prefills = new java.util.concurrent.atomic.AtomicLong();
 
   private SpeechLm(SpeechLmConfig config, Path dir, Path tokenizerFile, NDManager manager, Weights w,
       boolean trainable) {
@@ -473,6 +475,11 @@ public final class SpeechLm implements AutoCloseable {
     return dtype;
   }
 
+  /** Number of {@link #prefillBatch} calls so far (prompt prefills; a cost counter). */
+  public long prefillCount() {
+    return prefills.get();
+  }
+
   /** Number of NDArrays the model's own manager holds (weights; constant after load — a leak check). */
   public int residentArrayCount() {
     return manager.getManagedArrays().size();
@@ -748,6 +755,7 @@ public final class SpeechLm implements AutoCloseable {
     }
     int b = inputIds.length;
     int h = config.textConfig().hiddenSize();
+    prefills.incrementAndGet();
     try (NDManager sub = manager.newSubManager()) {
       NDArray[] rows = new NDArray[b];
       int longest = 0;
@@ -976,11 +984,13 @@ public final class SpeechLm implements AutoCloseable {
     for (int o : offsets) {
       padded |= o > 0;
     }
-    // RoPE tables (B, 1, T, d): cos/sin of [pos·inv_freq | pos·inv_freq], float32 as transformers computes them
-    float[] cos = new float[b * t * d];
-    float[] sin = new float[b * t * d];
+    // RoPE tables (B', 1, T, d): cos/sin of [pos·inv_freq | pos·inv_freq], float32 as transformers
+    // computes them; B' = 1 (broadcast over the batch) when no row is left-padded
+    int rows = padded ? b : 1;
+    float[] cos = new float[rows * t * d];
+    float[] sin = new float[rows * t * d];
     int half = d / 2;
-    for (int r = 0; r < b; r++) {
+    for (int r = 0; r < rows; r++) {
       for (int p = 0; p < t; p++) {
         int base = (r * t + p) * d;
         int position = Math.max(0, past + p - offsets[r]);
@@ -995,15 +1005,15 @@ public final class SpeechLm implements AutoCloseable {
         }
       }
     }
-    NDArray cosNd = sub.create(cos, new Shape(b, 1, t, d));
-    NDArray sinNd = sub.create(sin, new Shape(b, 1, t, d));
+    NDArray cosNd = sub.create(cos, new Shape(rows, 1, t, d));
+    NDArray sinNd = sub.create(sin, new Shape(rows, 1, t, d));
     NDArray mask = null;
     int s = past + t;
     if (t > 1 || padded) {
       // causal: -inf above the diagonal; padding: a large finite negative so that a padding query row
       // (all of whose keys are padding) stays finite instead of NaN
-      float[] m = new float[b * t * s];
-      for (int r = 0; r < b; r++) {
+      float[] m = new float[rows * t * s];
+      for (int r = 0; r < rows; r++) {
         for (int q = 0; q < t; q++) {
           int base = (r * t + q) * s;
           for (int k = 0; k < Math.min(offsets[r], s); k++) {
@@ -1014,7 +1024,7 @@ public final class SpeechLm implements AutoCloseable {
           }
         }
       }
-      mask = sub.create(m, new Shape(b, 1, t, s));
+      mask = sub.create(m, new Shape(rows, 1, t, s));
     }
     for (int i = 0; i < decoderLayers.length; i++) {
       DecoderLayer l = decoderLayers[i];
