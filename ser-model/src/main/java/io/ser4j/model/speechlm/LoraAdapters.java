@@ -61,7 +61,7 @@ public final class LoraAdapters implements AutoCloseable {
   private LoraAdapters(SpeechLm model, LoraConfig config) {
     this.model = model;
     this.config = config;
-    this.manager = ai.djl.engine.Engine.getEngine(SpeechLm.ENGINE).newBaseManager();
+    this.manager = ai.djl.engine.Engine.getEngine(SpeechLm.ENGINE).newBaseManager(model.device());
     manager.setName("lora");
     this.scale = manager.create((float) config.scaling());
   }

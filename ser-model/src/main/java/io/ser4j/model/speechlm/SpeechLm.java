@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import io.ser4j.core.ModelLoadException;
@@ -97,6 +98,14 @@ public final class SpeechLm implements AutoCloseable {
   public static final String GENERATION_CONFIG_FILE = "generation_config.json";
   /** File name of the tokenizer settings copied along with tokenizer.json when present. */
   public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+  /** Storage and compute type of the weights and activations. */
+  public enum Precision {
+    /** float32 (CPU default; required for training and LoRA). */
+    FP32,
+    /** float16 (GPU default): weights rounded to half precision, activations in half precision. */
+    FP16
+  }
+
   /** Checkpoint key of the Whisper position table (frozen: never trained). */
   public static final String EMBED_POSITIONS = "audio_tower.embed_positions.weight";
   /** Checkpoint key prefix of the audio encoder's tensors. */
@@ -111,6 +120,7 @@ public final class SpeechLm implements AutoCloseable {
   private final Path tokenizerFile;
   private final NDManager manager;
   private final boolean trainable;
+  private final DataType computeType;
   private final long parameterCount;
   private final String dtype;
   /** Every parameter by checkpoint key, checkpoint orientation, load order (a tied lm_head absent). */
@@ -138,15 +148,16 @@ public final class SpeechLm implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong prefills = new java.util.concurrent.atomic.AtomicLong();
 
   private SpeechLm(SpeechLmConfig config, Path dir, Path tokenizerFile, NDManager manager, Weights w,
-      boolean trainable) {
+      boolean trainable, Precision precision) {
     this.config = config;
     this.checkpointDir = dir;
     this.tokenizerFile = tokenizerFile;
     this.manager = manager;
     this.trainable = trainable;
+    this.computeType = precision == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
     this.parameterCount = w.parameterCount();
     this.dtype = w.dtype();
-    Loader l = new Loader(w, manager, params);
+    Loader l = new Loader(w, manager, params, computeType);
     SpeechLmConfig.AudioConfig a = config.audioConfig();
     SpeechLmConfig.TextConfig t = config.textConfig();
     long dm = a.dModel();
@@ -226,16 +237,23 @@ public final class SpeechLm implements AutoCloseable {
     private final Weights w;
     private final NDManager manager;
     private final Map<String, NDArray> into;
+    private final DataType type;
 
-    Loader(Weights w, NDManager manager, Map<String, NDArray> into) {
+    Loader(Weights w, NDManager manager, Map<String, NDArray> into, DataType type) {
       this.w = w;
       this.manager = manager;
       this.into = into;
+      this.type = type;
     }
 
     NDArray param(String name, long... shape) {
       float[] values = w.get(name, shape);
       NDArray a = manager.create(values, new Shape(shape));
+      if (type != DataType.FLOAT32) {
+        NDArray cast = a.toType(type, false);
+        a.close();
+        a = cast;
+      }
       a.setName(name);
       into.put(name, a);
       return a;
@@ -319,7 +337,33 @@ public final class SpeechLm implements AutoCloseable {
    *     in the message, unsupported dtype or config value)
    */
   public static SpeechLm load(Path checkpointDir, Device device) {
-    return load(checkpointDir, device, false);
+    return load(checkpointDir, device, device.isGpu() ? Precision.FP16 : Precision.FP32);
+  }
+
+  /**
+   * Loads a checkpoint for inference in the given precision (see {@link #load(Path, Device)}).
+   *
+   * @param checkpointDir the Hugging Face–layout directory
+   * @param device where the weights live
+   * @param precision {@link Precision#FP32}, or {@link Precision#FP16} (weights rounded to half
+   *     precision; intended for GPUs, also runs on the CPU)
+   * @return the loaded model
+   * @throws ModelLoadException as {@link #load(Path, Device)}
+   */
+  public static SpeechLm load(Path checkpointDir, Device device, Precision precision) {
+    return load(checkpointDir, device, false, precision);
+  }
+
+  /**
+   * Loads a checkpoint on the device a {@link SpeechLmDevice} resolves to (float16 on a GPU).
+   *
+   * @param checkpointDir the Hugging Face–layout directory
+   * @param device {@code auto}, {@code cpu} or {@code gpu[:N]}
+   * @return the loaded model
+   * @throws ModelLoadException as {@link #load(Path, Device)}, or when a GPU is requested but absent
+   */
+  public static SpeechLm load(Path checkpointDir, SpeechLmDevice device) {
+    return load(checkpointDir, device.resolve());
   }
 
   /**
@@ -332,10 +376,10 @@ public final class SpeechLm implements AutoCloseable {
    * @throws ModelLoadException as {@link #load(Path, Device)}
    */
   public static SpeechLm loadTrainable(Path checkpointDir, Device device) {
-    return load(checkpointDir, device, true);
+    return load(checkpointDir, device, true, Precision.FP32);
   }
 
-  private static SpeechLm load(Path checkpointDir, Device device, boolean trainable) {
+  private static SpeechLm load(Path checkpointDir, Device device, boolean trainable, Precision precision) {
     if (!Files.isDirectory(checkpointDir)) {
       throw new ModelLoadException(checkpointDir.toString(), "not a directory");
     }
@@ -345,7 +389,7 @@ public final class SpeechLm implements AutoCloseable {
     try (Weights w = WeightSourceWeights.open(checkpointDir)) {
       Path tok = checkpointDir.resolve(SpeechTokenizer.FILE);
       SpeechLm model = new SpeechLm(config, checkpointDir, Files.isRegularFile(tok) ? tok : null, manager, w,
-          trainable);
+          trainable, precision);
       if (!trainable) {
         manager.cap();
       }
@@ -401,7 +445,7 @@ public final class SpeechLm implements AutoCloseable {
     NDManager manager = newManager(where, device);
     manager.setName("speechlm:initialised");
     try (Weights w = new ArrayWeights(values, shapes, "initialised (seed " + seed + ")")) {
-      return new SpeechLm(config, tokenizer.file().getParent(), tokenizer.file(), manager, w, true);
+      return new SpeechLm(config, tokenizer.file().getParent(), tokenizer.file(), manager, w, true, Precision.FP32);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -555,19 +599,19 @@ public final class SpeechLm implements AutoCloseable {
       Arrays.fill(keyMask, r * t + valid, (r + 1) * t, PAD_MASK);
       padded |= frames[r] < maxFrames;
     }
-    NDArray mel = sub.create(flat, new Shape(b, bins, maxFrames)); // (B, M, L)
+    NDArray mel = act(sub.create(flat, new Shape(b, bins, maxFrames))); // (B, M, L)
     NDArray x = gelu(conv(mel, conv1W, conv1B, 1)); // (B, D, L)
     if (padded) {
-      x = x.mul(sub.create(frameMask, new Shape(b, 1, maxFrames)));
+      x = x.mul(act(sub.create(frameMask, new Shape(b, 1, maxFrames))));
     }
     x = gelu(conv(x, conv2W, conv2B, 2)); // (B, D, T)
     x = x.transpose(0, 2, 1); // (B, T, D)
     if (a.scaleEmbedding()) {
-      x = x.mul(sub.create((float) Math.sqrt(a.dModel())));
+      x = x.mul(act(sub.create((float) Math.sqrt(a.dModel()))));
     }
     x = x.add(embedPositions.get(sub, new NDIndex("0:{}", t))); // (B, T, D)
-    NDArray mask = padded ? sub.create(keyMask, new Shape(b, 1, 1, t)) : null;
-    NDArray scaling = sub.create((float) Math.pow(a.headDim(), -0.5));
+    NDArray mask = padded ? sub.create(keyMask, new Shape(b, 1, 1, t)) : null; // float32, see softmaxMasked
+    NDArray scaling = act(sub.create((float) Math.pow(a.headDim(), -0.5)));
     for (EncoderLayer layer : encoderLayers) {
       x = x.add(encoderAttention(layerNorm(x, layer.attnLnW(), layer.attnLnB()), layer, mask, scaling));
       NDArray f = gelu(linear(layerNorm(x, layer.ffnLnW(), layer.ffnLnB()), layer.fc1(), layer.fc1B()));
@@ -625,11 +669,8 @@ public final class SpeechLm implements AutoCloseable {
     NDArray q = linear(x, l.q(), l.qB()).mul(scaling).reshape(b, t, heads, hd).transpose(0, 2, 1, 3); // (B, h, T, hd)
     NDArray k = linear(x, l.k(), null).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
     NDArray v = linear(x, l.v(), l.vB()).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray w = q.matMul(k.transpose(0, 1, 3, 2)); // (B, h, T, T)
-    if (mask != null) {
-      w = w.add(mask);
-    }
-    NDArray o = w.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, a.dModel()); // (B, T, D)
+    NDArray w = softmaxMasked(q.matMul(k.transpose(0, 1, 3, 2)), mask); // (B, h, T, T)
+    NDArray o = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, a.dModel()); // (B, T, D)
     return linear(o, l.out(), l.outB());
   }
 
@@ -681,13 +722,13 @@ public final class SpeechLm implements AutoCloseable {
         NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
         pos = (int) x.getShape().get(0);
         checkLength(pos + maxNewTokens - 1);
-        next = argMax(decode(x.expandDims(0), cache, NO_PAD, true, false).toFloatArray());
+        next = argMax(floats(decode(x.expandDims(0), cache, NO_PAD, true, false)));
       }
       out[0] = next;
       for (int i = 1; i < maxNewTokens; i++) {
         try (NDManager sub = manager.newSubManager()) {
           NDArray x = embedTokens(sub, new int[] {out[i - 1]}); // (1, H)
-          out[i] = argMax(decode(x.expandDims(0), cache, NO_PAD, true, false).toFloatArray());
+          out[i] = argMax(floats(decode(x.expandDims(0), cache, NO_PAD, true, false)));
           pos++;
         }
       }
@@ -715,7 +756,7 @@ public final class SpeechLm implements AutoCloseable {
         if (i > 0) { // generated ids are plain tokens, even one equal to audio_token_index
           x = x.concat(embedTokens(sub, Arrays.copyOf(out, i)), 0);
         }
-        out[i] = argMax(decode(x.expandDims(0), null, NO_PAD, true, false).toFloatArray());
+        out[i] = argMax(floats(decode(x.expandDims(0), null, NO_PAD, true, false)));
       }
     }
     return out;
@@ -768,7 +809,7 @@ public final class SpeechLm implements AutoCloseable {
       for (int i = 0; i < b; i++) {
         int len = (int) rows[i].getShape().get(0);
         pad[i] = longest - len;
-        NDArray r = pad[i] == 0 ? rows[i] : sub.zeros(new Shape(pad[i], h)).concat(rows[i], 0);
+        NDArray r = pad[i] == 0 ? rows[i] : sub.zeros(new Shape(pad[i], h), computeType).concat(rows[i], 0);
         padded.add(r);
       }
       KvCache cache = new KvCache(manager.newSubManager(), decoderLayers.length, pad);
@@ -816,7 +857,7 @@ public final class SpeechLm implements AutoCloseable {
       int rows = (int) s.get(0);
       int t = (int) s.get(1);
       int v = (int) s.get(2);
-      float[] flat = logits.toFloatArray();
+      float[] flat = floats(logits);
       float[][][] out = new float[rows][t][];
       for (int r = 0; r < rows; r++) {
         for (int i = 0; i < t; i++) {
@@ -867,7 +908,7 @@ public final class SpeechLm implements AutoCloseable {
         throw new RecognitionException("KV cache", cache.batchSize() + " rows; use stepBatch");
       }
       NDArray x = embedTokens(sub, inputIds).expandDims(0);
-      return decode(x, cache, cache.padding(), true, false).toFloatArray();
+      return floats(decode(x, cache, cache.padding(), true, false));
     }
   }
 
@@ -939,7 +980,7 @@ public final class SpeechLm implements AutoCloseable {
     if (placeholder > 0) {
       parts.add(embedTokens(sub, Arrays.copyOfRange(ids, 0, placeholder)));
     }
-    parts.add(sub.create(flat, new Shape(audio.length, h)));
+    parts.add(act(sub.create(flat, new Shape(audio.length, h))));
     if (placeholder < ids.length - 1) {
       parts.add(embedTokens(sub, Arrays.copyOfRange(ids, placeholder + 1, ids.length)));
     }
@@ -1005,8 +1046,8 @@ public final class SpeechLm implements AutoCloseable {
         }
       }
     }
-    NDArray cosNd = sub.create(cos, new Shape(rows, 1, t, d));
-    NDArray sinNd = sub.create(sin, new Shape(rows, 1, t, d));
+    NDArray cosNd = act(sub.create(cos, new Shape(rows, 1, t, d)));
+    NDArray sinNd = act(sub.create(sin, new Shape(rows, 1, t, d)));
     NDArray mask = null;
     int s = past + t;
     if (t > 1 || padded) {
@@ -1024,7 +1065,7 @@ public final class SpeechLm implements AutoCloseable {
           }
         }
       }
-      mask = sub.create(m, new Shape(rows, 1, t, s));
+      mask = sub.create(m, new Shape(rows, 1, t, s)); // float32, see softmaxMasked
     }
     for (int i = 0; i < decoderLayers.length; i++) {
       DecoderLayer l = decoderLayers[i];
@@ -1077,12 +1118,8 @@ public final class SpeechLm implements AutoCloseable {
     }
     // the scale as a 0-d array of the step's manager, not mul(float): DJL frees a Number operand's
     // scalar tensor at once, and a backward pass through q would then read freed memory
-    NDArray scale = h.getManager().create((float) Math.pow(d, -0.5));
-    NDArray w = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale); // (B, heads, T, S)
-    if (mask != null) {
-      w = w.add(mask);
-    }
-    w = w.softmax(-1);
+    NDArray scale = act(h.getManager().create((float) Math.pow(d, -0.5)));
+    NDArray w = softmaxMasked(q.matMul(k.transpose(0, 1, 3, 2)).mul(scale), mask); // (B, heads, T, S)
     NDArray o = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d); // (B, T, heads·d)
     return proj(o, l.o(), null, lora, layer, "self_attn.o_proj", training);
   }
@@ -1117,6 +1154,12 @@ public final class SpeechLm implements AutoCloseable {
 
   /** RMSNorm over the last axis: {@code weight · x / sqrt(mean(x²) + eps)}. */
   private NDArray rmsNorm(NDArray x, NDArray weight) {
+    if (x.getDataType() != DataType.FLOAT32) { // float16: normalise in float32 (as Hugging Face does)
+      NDArray x32 = x.toType(DataType.FLOAT32, false);
+      NDArray variance = x32.square().mean(new int[] {-1}, true);
+      return x32.div(variance.add((float) config.textConfig().rmsNormEps()).sqrt()).toType(x.getDataType(), false)
+          .mul(weight);
+    }
     NDArray variance = x.square().mean(new int[] {-1}, true);
     return x.div(variance.add((float) config.textConfig().rmsNormEps()).sqrt()).mul(weight);
   }
@@ -1141,11 +1184,36 @@ public final class SpeechLm implements AutoCloseable {
     return x.mul(cos).add(rotated.mul(sin));
   }
 
+  /**
+   * {@code softmax(w + mask)} over the last axis; the float32 additive mask may be {@code null}. A
+   * float16 model upcasts the scores to float32 first (as Hugging Face's eager attention does), so the
+   * large negative mask values neither overflow nor turn padding rows into NaN.
+   */
+  private static NDArray softmaxMasked(NDArray w, NDArray mask) {
+    boolean half = w.getDataType() != DataType.FLOAT32;
+    NDArray x = half ? w.toType(DataType.FLOAT32, false) : w;
+    if (mask != null) {
+      x = x.add(mask);
+    }
+    x = x.softmax(-1);
+    return half ? x.toType(w.getDataType(), false) : x;
+  }
+
+  /** An activation or constant in the compute type (float16 models cast; float32 unchanged). */
+  private NDArray act(NDArray a) {
+    return a.getDataType() == computeType ? a : a.toType(computeType, false);
+  }
+
+  /** Values as float32, whatever the array's float type. */
+  private static float[] floats(NDArray a) {
+    return a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : a.toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
   private static float[][] toRows(NDArray a) {
     Shape s = a.getShape();
     int rows = (int) s.get(0);
     int cols = (int) s.get(1);
-    float[] flat = a.toFloatArray();
+    float[] flat = floats(a);
     float[][] out = new float[rows][];
     for (int r = 0; r < rows; r++) {
       out[r] = Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
@@ -1189,6 +1257,9 @@ public final class SpeechLm implements AutoCloseable {
   public void setAdapters(LoraAdapters lora) {
     if (lora != null && lora.model() != this) {
       throw new RecognitionException("LoRA adapters", "created for another model");
+    }
+    if (lora != null && computeType != DataType.FLOAT32) {
+      throw new RecognitionException("LoRA adapters", "the model is float16; load it with Precision.FP32 to use adapters");
     }
     this.adapters = lora;
   }
@@ -1256,6 +1327,16 @@ public final class SpeechLm implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // full trainability: scopes, batched loss, parameters, snapshots, save
   // ---------------------------------------------------------------------------------------------
+
+  /** The storage and compute precision ({@link Precision#FP16} for a GPU load by default). */
+  public Precision precision() {
+    return computeType == DataType.FLOAT16 ? Precision.FP16 : Precision.FP32;
+  }
+
+  /** The device the weights live on. */
+  public Device device() {
+    return manager.getDevice();
+  }
 
   /** Whether this model was built for training ({@link #initialise}, {@link #loadTrainable}). */
   public boolean isTrainable() {
@@ -1468,7 +1549,7 @@ public final class SpeechLm implements AutoCloseable {
    */
   public Map<String, float[]> snapshot() {
     Map<String, float[]> out = new LinkedHashMap<>();
-    params.forEach((k, a) -> out.put(k, a.toFloatArray()));
+    params.forEach((k, a) -> out.put(k, floats(a)));
     return out;
   }
 
@@ -1516,7 +1597,7 @@ public final class SpeechLm implements AutoCloseable {
       throw new SerException(target.toString(), "cannot save: the model has no tokenizer.json to copy");
     }
     Map<String, TensorData> tensors = new LinkedHashMap<>();
-    params.forEach((k, a) -> tensors.put(k, TensorData.f32(a.getShape().getShape(), a.toFloatArray())));
+    params.forEach((k, a) -> tensors.put(k, TensorData.f32(a.getShape().getShape(), floats(a))));
     Path tmp = null;
     try {
       Path parent = target.getParent();

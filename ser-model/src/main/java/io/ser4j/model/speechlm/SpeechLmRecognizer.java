@@ -1,6 +1,5 @@
 package io.ser4j.model.speechlm;
 
-import ai.djl.Device;
 import io.ser4j.audio.AudioLoader;
 import io.ser4j.audio.LogMelSpectrogram;
 import io.ser4j.audio.Resampler;
@@ -137,12 +136,14 @@ public final class SpeechLmRecognizer implements Recognizer {
   }
 
   /**
-   * Loads a checkpoint directory on the CPU.
+   * Loads a checkpoint directory on the options' device ({@link SpeechLmOptions#device()}: a GPU when
+   * one is visible and the options say {@code auto}, else the CPU).
    *
    * @param checkpointDir a Qwen2-Audio–layout directory (config.json, safetensors, tokenizer.json)
    * @param options the options
    * @return the recognizer; close it to free the weights
-   * @throws ModelLoadException when the directory is not a loadable checkpoint
+   * @throws ModelLoadException when the directory is not a loadable checkpoint, or the options name
+   *     a GPU that is not visible
    */
   public static SpeechLmRecognizer open(Path checkpointDir, SpeechLmOptions options) {
     if (checkpointDir == null || options == null) {
@@ -155,7 +156,7 @@ public final class SpeechLmRecognizer implements Recognizer {
       // a checkpoint asking for beams: the recognizer decodes token by token, so use greedy
       gen = gen.toBuilder().strategy(GenerationConfig.Strategy.GREEDY).build();
     }
-    SpeechLm model = SpeechLm.load(checkpointDir, Device.cpu());
+    SpeechLm model = SpeechLm.load(checkpointDir, options.device()); // float16 on a GPU
     try {
       SpeechTokenizer tok = SpeechTokenizer.load(checkpointDir);
       try {
