@@ -304,7 +304,12 @@ class SpeechLmTrainingTest {
           AdamW opt = new AdamW(root, 1e-3, 0.9, 0.999, 1e-8, 0.01)) {
         m.setTrainable(TrainingScope.FULL);
         ParameterGroups groups = ParameterGroups.split(m.trainableParameters(), false);
-        float[] losses = train(m, opt, groups, batch, 3, root);
+        int resident = m.residentArrayCount();
+        float[] first = train(m, opt, groups, batch, 2, root);
+        int rootArrays = root.getManagedArrays().size();
+        float[] losses = {first[0], first[1], train(m, opt, groups, batch, 1, root)[0]};
+        assertThat(m.residentArrayCount()).as("native arrays in the model manager after 3 steps").isEqualTo(resident);
+        assertThat(root.getManagedArrays()).as("native arrays of the optimizer, step 2 -> 3").hasSize(rootArrays);
         Map<String, float[]> snap = m.snapshot();
         if (run == 0) {
           straight = snap;
