@@ -10,18 +10,18 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.RecognitionException;
 import io.ser4j.core.SerException;
 import io.ser4j.model.safetensors.SafeTensorsWriter;
 import io.ser4j.model.safetensors.TensorData;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.util.Collections;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -39,18 +39,23 @@ import java.util.TreeSet;
  * {@code V} {@code vocab_size}; a clip of {@code L} mel frames gives {@code T = ceil(L/2)} encoder
  * frames and {@code N = T / 2} audio frames after pooling.
  *
- * <p>Memory: the weights live in this model's own {@link NDManager}, which is capped after loading so
- * that a stray temporary cannot attach to it; every forward method runs in a sub-manager of its own
- * and returns plain Java arrays; a {@link KvCache} owns the keys and values of one generation request.
+ * <p>Memory: the weights live in this model's own {@link NDManager}; for a model loaded for inference
+ * ({@link #load}) it is capped after loading so that a stray temporary cannot attach to it. Every
+ * forward method runs in a sub-manager of its own and returns plain Java arrays; a {@link KvCache} owns
+ * the keys and values of one generation request.
  *
- * <p>Fine-tuning: {@link #setAdapters} makes every forward add LoRA terms ({@link LoraAdapters});
- * {@link #trainingLogits} is the differentiable forward for a DJL {@code GradientCollector}. The base
- * weights never require a gradient; only {@link LoraAdapters#merge}/{@link LoraAdapters#unmerge}
- * change them (in place).
+ * <p>Training: {@link #initialise} (seeded, from scratch) and {@link #loadTrainable} build trainable
+ * models; {@link #setTrainable} chooses which parameters require a gradient ({@link TrainingScope});
+ * {@link #trainingLoss} is the batched, padded, differentiable loss over encoder, projector and decoder
+ * for a DJL {@code GradientCollector}; {@link #parameters}, {@link #snapshot}, {@link #restore} and
+ * {@link #save} serve optimisers and checkpoints. LoRA: {@link #setAdapters} makes every forward add
+ * LoRA terms ({@link LoraAdapters}); {@link #trainingLogits} is the older one-prompt differentiable
+ * forward. Devices: {@link #load(Path, SpeechLmDevice)}; float16 on a GPU ({@link Precision}).
  *
- * <p>Thread-safety: after {@link #load} the weights are read-only (unless adapters are merged or
- * unmerged) and each call uses its own sub-manager, so forward methods may run concurrently;
- * {@link #close()}, {@link #setAdapters} and merging/unmerging adapters must not overlap a call.
+ * <p>Thread-safety: forward methods only read the weights and each call uses its own sub-manager, so
+ * they may run concurrently; {@link #close()}, {@link #setAdapters}, {@link #setTrainable}, {@link
+ * #restore}, merging/unmerging adapters and optimiser updates of the parameters must not overlap a
+ * call.
  */
 public final class SpeechLm implements AutoCloseable {
   /** The DJL engine the forward pass runs on. */
