@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.spi.Recognizer;
+import io.ser4j.core.GenerationOptions;
+import io.ser4j.core.spi.RecognizerOptions;
 import io.ser4j.core.spi.RecognizerProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,5 +98,61 @@ public final class SpeechLmProvider implements RecognizerProvider {
       throw new ModelLoadException(String.valueOf(modelSpec), "no checkpoint directory given");
     }
     return SpeechLmRecognizer.open(Path.of(modelSpec.trim()), SpeechLmOptions.defaults());
+  }
+
+  /**
+   * Loads the checkpoint with the facade's options: {@link RecognizerOptions#generation()} is mapped
+   * onto the checkpoint's {@code generation_config.json} (strategy GREEDY/BEAM/SAMPLE, beam width,
+   * temperature, top-k, top-p, seed, max new tokens; fields left at their default keep the
+   * checkpoint's value). This build runs the SpeechLM on the CPU: device {@code "cpu"} and {@code
+   * "auto"} are accepted, an explicit {@code "gpu"} is rejected rather than silently ignored.
+   *
+   * @throws ModelLoadException when the directory is not a loadable checkpoint or a GPU is asked for
+   */
+  @Override
+  public Recognizer create(String modelSpec, RecognizerOptions options) {
+    if (modelSpec == null || modelSpec.isBlank()) {
+      throw new ModelLoadException(String.valueOf(modelSpec), "no checkpoint directory given");
+    }
+    if (options.device().startsWith("gpu")) {
+      throw new ModelLoadException(
+          modelSpec, "device '" + options.device() + "' is not supported by this build's SpeechLM (CPU only); use cpu or auto");
+    }
+    GenerationOptions g = options.generation();
+    if (g.equals(GenerationOptions.DEFAULTS)) {
+      return create(modelSpec);
+    }
+    Path dir = Path.of(modelSpec.trim());
+    GenerationConfig.Builder b = GenerationConfig.fromCheckpoint(dir);
+    switch (g.strategy()) {
+      case GREEDY -> b.strategy(GenerationConfig.Strategy.GREEDY);
+      case BEAM -> {
+        b.strategy(GenerationConfig.Strategy.BEAM);
+        if (g.beamWidth() > 0) {
+          b.beamWidth(g.beamWidth());
+        }
+      }
+      case SAMPLING -> b.strategy(GenerationConfig.Strategy.SAMPLE).seed(g.seed());
+      case DEFAULT -> { }
+    }
+    if (g.temperature() > 0) {
+      b.temperature(g.temperature());
+    }
+    if (g.topK() > 0) {
+      b.topK(g.topK());
+    }
+    if (g.topP() > 0) {
+      b.topP(g.topP());
+    }
+    if (g.maxNewTokens() > 0) {
+      b.maxNewTokens(g.maxNewTokens());
+    }
+    GenerationConfig config;
+    try {
+      config = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(modelSpec, "invalid generation options: " + e.getMessage(), e);
+    }
+    return SpeechLmRecognizer.open(dir, SpeechLmOptions.builder().generationConfig(config).build());
   }
 }
