@@ -22,11 +22,11 @@ import java.util.regex.Pattern;
 public record RecognizerOptions(
     String device, GenerationOptions generation, CueOptions cues, Map<String, String> properties) {
 
+  private static final Pattern DEVICE = Pattern.compile("cpu|auto|gpu(:\\d{1,3})?");
+
   /** The defaults: CPU, the model's own decoding, cues without contour, no properties. */
   public static final RecognizerOptions DEFAULTS =
       new RecognizerOptions("cpu", GenerationOptions.DEFAULTS, CueOptions.DEFAULTS, Map.of());
-
-  private static final Pattern DEVICE = Pattern.compile("cpu|auto|gpu(:\\d{1,3})?");
 
   /**
    * Validates and copies.

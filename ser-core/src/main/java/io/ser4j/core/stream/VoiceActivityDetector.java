@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * Energy-based voice activity detection with an adaptive noise floor and hysteresis (see {@link
- * VadOptions}). Feed samples with {@link #accept}; the detector calls its {@link Listener} with each
+ * VadOptions}): the floor starts at {@code absoluteThresholdDb - marginDb} (or the first frame's
+ * level, if lower), falls at once to any quieter frame and rises by {@code floorRiseDbPerSecond}
+ * otherwise, so a sound that never pauses is eventually taken for noise. Feed samples with {@link #accept}; the detector calls its {@link Listener} with each
  * frame's decision and with every utterance (segment) once it has ended, in stream time. Pure PCM
  * arithmetic, no allocation per sample. Not thread-safe: one producer.
  */
@@ -143,7 +145,11 @@ public final class VoiceActivityDetector {
     double db = rms > 0 ? Math.max(SILENCE_FLOOR_DB, 20 * Math.log10(rms)) : SILENCE_FLOOR_DB;
     sumSquares = 0;
     inFrame = 0;
-    if (Double.isNaN(floorDb) || db < floorDb) {
+    if (Double.isNaN(floorDb)) {
+      // prior: a floor just low enough that a frame above the absolute threshold counts as speech,
+      // so that a stream starting mid-utterance is not taken for noise
+      floorDb = Math.min(db, options.absoluteThresholdDb() - options.marginDb());
+    } else if (db < floorDb) {
       floorDb = db;
     } else {
       floorDb = Math.min(db, floorDb + floorRisePerFrame);
