@@ -41,7 +41,20 @@ public final class FacadeMemoryBenchmark {
   private FacadeMemoryBenchmark() {}
 
   /**
-   * Runs the benchmark.
+   * The outcome of a run.
+   *
+   * @param recognitions recognitions measured (after the warm-up)
+   * @param failures items that failed
+   * @param rssBeforeKib RSS after the warm-up, KiB
+   * @param rssAfterKib RSS after the measured recognitions, KiB
+   * @param growthPercent {@code 100 * (after - before) / before}
+   * @param pass whether |growth| is within {@link #LIMIT_PERCENT} and nothing failed
+   */
+  public record Result(
+      int recognitions, int failures, long rssBeforeKib, long rssAfterKib, double growthPercent, boolean pass) {}
+
+  /**
+   * Runs the benchmark and exits with 0 on pass, 1 on fail, 2 on a usage error.
    *
    * @param args {@code WAV_DIR [N] [THREADS] [MODEL] [WARMUP] [CLIPS]}
    * @throws IOException if the directory or /proc/self/status cannot be read
@@ -52,6 +65,18 @@ public final class FacadeMemoryBenchmark {
           "usage: FacadeMemoryBenchmark WAV_DIR [N=10000] [THREADS=2] [MODEL=baseline] [WARMUP=500] [CLIPS=100]");
       System.exit(2);
     }
+    System.exit(run(args).pass() ? 0 : 1);
+  }
+
+  /**
+   * Runs the benchmark, printing its progress and the {@code RESULT} line.
+   *
+   * @param args {@code WAV_DIR [N] [THREADS] [MODEL] [WARMUP] [CLIPS]}
+   * @return the outcome
+   * @throws IOException if the directory or /proc/self/status cannot be read
+   * @throws IllegalArgumentException if the directory holds no WAV file
+   */
+  public static Result run(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -63,8 +88,7 @@ public final class FacadeMemoryBenchmark {
       clips = s.filter(p -> p.toString().endsWith(".wav")).sorted().limit(clipCount).toList();
     }
     if (clips.isEmpty()) {
-      System.err.println(dir + ": no .wav files");
-      System.exit(2);
+      throw new IllegalArgumentException(dir + ": no .wav files");
     }
     long rssStart = rssKib();
     System.out.printf(Locale.ROOT, "JVM started: RSS %.1f MiB%n", rssStart / KIB_PER_MIB);
@@ -102,9 +126,7 @@ public final class FacadeMemoryBenchmark {
               + " rss_before_mib=%.1f rss_after_mib=%.1f growth_percent=%+.2f limit_percent=%.1f %s%n",
           ser.modelName(), n, threads, failures, seconds, 1000 * seconds / n * threads,
           before / KIB_PER_MIB, after / KIB_PER_MIB, growth, LIMIT_PERCENT, pass ? "PASS" : "FAIL");
-      if (!pass) {
-        System.exit(1);
-      }
+      return new Result(n, failures, before, after, growth, pass);
     }
   }
 
