@@ -4,9 +4,11 @@ import io.ser4j.audio.AudioLoader;
 import io.ser4j.core.Label;
 import io.ser4j.core.LabelSet;
 import io.ser4j.core.Recognition;
+import io.ser4j.core.Ser;
 import io.ser4j.core.UnknownLabelException;
 import io.ser4j.core.spi.Recognizer;
 import io.ser4j.core.spi.RecognizerProvider;
+import io.ser4j.core.stream.StreamOptions;
 import io.ser4j.model.speechlm.SpeechLmDevice;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  ser analyze clip.wav",
       "  ser analyze --json --model baseline --labels anger,happiness,neutral,sadness *.wav",
-      "  ser analyze --model ./my-checkpoint --device gpu clip.wav"
+      "  ser analyze --model ./my-checkpoint --device gpu clip.wav",
+      "  ser analyze --stream --window 2 --hop 0.5 long-call.wav"
     })
 final class AnalyzeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -56,12 +60,29 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Comma-separated candidate labels; the distribution is over these only.")
   String labels;
 
+  @Option(
+      names = "--stream",
+      description = "Analyse each file as a stream: per-window results over sliding windows, a running"
+          + " (smoothed) distribution and utterances found by voice activity.")
+  boolean stream;
+
+  @Option(names = "--window", defaultValue = "2.0", paramLabel = "SECONDS",
+      description = "With --stream: window length in seconds (default: ${DEFAULT-VALUE}).")
+  double windowSeconds;
+
+  @Option(names = "--hop", defaultValue = "0.5", paramLabel = "SECONDS",
+      description = "With --stream: hop between windows in seconds (default: ${DEFAULT-VALUE}).")
+  double hopSeconds;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LabelSet candidates = labels == null ? null : LabelSet.parse(labels);
     SpeechLmDevice device = deviceOption.parse(spec);
+    if (stream) {
+      return callStream(out, err, candidates, device);
+    }
     // local SpeechLM checkpoints read their device from this property (SpeechLmOptions' default)
     String previousDevice = System.setProperty(SpeechLmDevice.PROPERTY, device.toString());
     // an unknown model is bad input (exit 3, one line listing the installed providers), never a
@@ -86,6 +107,18 @@ final class AnalyzeCommand implements Callable<Integer> {
       } else {
         System.setProperty(SpeechLmDevice.PROPERTY, previousDevice);
       }
+    }
+  }
+
+  private int callStream(PrintWriter out, PrintWriter err, LabelSet candidates, SpeechLmDevice device) {
+    StreamOptions options;
+    try {
+      options = StreamOptions.builder().optWindowSeconds(windowSeconds).optHopSeconds(hopSeconds).build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (Ser ser = Ser.builder().optModel(model).optDevice(device.toString()).optLabels(candidates).build()) {
+      return InputLoop.forEach(files, common, err, file -> StreamPrinter.run(ser, file, options, out, common.json));
     }
   }
 

@@ -1,11 +1,9 @@
 package io.ser4j.examples;
 
-import io.ser4j.audio.AudioLoader;
-import io.ser4j.audio.LogMelSpectrogram;
-import io.ser4j.audio.cues.CueExtractor;
-import io.ser4j.core.AudioClip;
 import io.ser4j.core.Cue;
-import io.ser4j.core.Cues;
+import io.ser4j.core.LabelSet;
+import io.ser4j.core.Recognition;
+import io.ser4j.core.Ser;
 import java.nio.file.Path;
 
 /**
@@ -17,21 +15,22 @@ import java.nio.file.Path;
 public final class QuickStart {
   private QuickStart() {}
 
-  /** Prints a few cues and the log-mel shape of the clip given as the first argument. */
+  /** Recognises the clip given as the first argument, then again with a few builder options. */
   public static void main(String[] args) {
     Path file = Path.of(args.length > 0 ? args[0] : "examples/audio/angry.wav");
     // --- README quick start begins ---
-    AudioClip clip = AudioLoader.load(file); // WAV (any PCM/float); other formats via ffmpeg
-    Cues cues = CueExtractor.create().extract(clip, true); // thread-safe: share one extractor
-    System.out.printf(
-        "F0 %.0f Hz (sd %.1f st), HNR %.1f dB, %.1f syllables/s%n",
-        cues.get(Cue.F0_MEAN_HZ),
-        cues.get(Cue.F0_SD_SEMITONES),
-        cues.get(Cue.HNR_DB),
-        cues.get(Cue.SPEECH_RATE_SYLLABLES_PER_S));
-    AudioClip clip16k = AudioLoader.load(file, 16_000); // streaming decode + torchaudio-exact resampling
-    float[][] mel = LogMelSpectrogram.whisper(80).compute(clip16k.samples()); // [80][frames]
-    System.out.println("log-mel: " + mel.length + " x " + mel[0].length);
+    try (Ser ser = Ser.create()) {                      // default model, offline, CPU; thread-safe
+      Recognition r = ser.analyze(file);                // WAV (any PCM/float); other formats via ffmpeg
+      System.out.printf("%s (p=%.2f) by %s%n", r.label(), r.probabilities().probability(r.label()), r.model());
+    }
+    try (Ser ser = Ser.builder().optModel("baseline")  // or a checkpoint dir, or an http(s):// endpoint
+        .optLabels(LabelSet.of("anger", "happiness", "neutral", "sadness"))
+        .optTeacher("cue-grounded")                     // writes a rationale from the measured cues
+        .build()) {
+      Recognition r = ser.analyze(file);
+      System.out.printf("%s: %s%nF0 %.0f Hz, HNR %.1f dB%n", r.label(), r.rationale(),
+          r.cues().get(Cue.F0_MEAN_HZ), r.cues().get(Cue.HNR_DB));
+    }
     // --- README quick start ends ---
   }
 }

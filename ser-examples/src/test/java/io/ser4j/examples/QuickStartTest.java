@@ -21,8 +21,10 @@ class QuickStartTest {
       System.setOut(old);
     }
     String out = buf.toString(StandardCharsets.UTF_8);
-    assertThat(out).containsPattern("F0 \\d+ Hz \\(sd \\d+\\.\\d st\\), HNR \\d+\\.\\d dB");
-    // 4.104 s at 16 kHz = 65 664 samples -> 410 frames of 10 ms
-    assertThat(out).contains("log-mel: 80 x 410");
+    // the one-liner with the default model
+    assertThat(out).containsPattern("(?m)^[a-z]+ \\(p=[01]\\.\\d\\d\\) by \\S+");
+    // the builder: baseline restricted to four labels says anger, with a cue-grounded rationale
+    assertThat(out).containsPattern("(?m)^anger: .*anger\\.");
+    assertThat(out).containsPattern("F0 \\d+ Hz, HNR \\d+\\.\\d dB");
   }
 }

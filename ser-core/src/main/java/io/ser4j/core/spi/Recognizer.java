@@ -28,6 +28,15 @@ public interface Recognizer extends AutoCloseable {
    */
   Recognition recognize(AudioClip clip, LabelSet candidates);
 
+  /**
+   * Whether {@link #recognize} may be called from several threads at once (default true). The
+   * {@link io.ser4j.core.Ser} facade serialises calls to a recognizer that returns false, so that
+   * sharing a facade stays safe.
+   */
+  default boolean isThreadSafe() {
+    return true;
+  }
+
   /** Releases native resources; the default does nothing. */
   @Override
   default void close() {}

@@ -109,7 +109,20 @@ public final class BaselineFeatures {
    * @throws io.ser4j.core.AudioFormatException for unusable audio (from the cue extractor)
    */
   public Result extract(AudioClip clip) {
-    CueExtractor.Analysis a = extractor.analyze(clip, false);
+    return extract(clip, false);
+  }
+
+  /**
+   * Analyses {@code clip} and computes its feature vector, optionally keeping the F0 contour in the
+   * returned cues (the features do not depend on it).
+   *
+   * @param clip mono audio at any rate
+   * @param includeContour whether {@link Result#cues()} carries the pitch contour
+   * @return the features and the cues
+   * @throws io.ser4j.core.AudioFormatException for unusable audio (from the cue extractor)
+   */
+  public Result extract(AudioClip clip, boolean includeContour) {
+    CueExtractor.Analysis a = extractor.analyze(clip, includeContour);
     double[] f = new double[NAMES.size()];
     int k = 0;
     double[] span = trimSpan(a.intensity(), a.analysedClip().durationSeconds(), trimBelowMaxDb);

@@ -1,6 +1,7 @@
 package io.ser4j.model.baseline;
 
 import io.ser4j.core.spi.Recognizer;
+import io.ser4j.core.spi.RecognizerOptions;
 import io.ser4j.core.spi.RecognizerProvider;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -52,5 +53,18 @@ public final class BaselineProvider implements RecognizerProvider {
       return BaselineRecognizer.bundled();
     }
     return BaselineRecognizer.load(Path.of(s));
+  }
+
+  /**
+   * Builds the baseline with the facade's options: {@link io.ser4j.core.CueOptions#contour()} asks
+   * for the F0 contour in the returned cues. Decoding options do not apply; the baseline runs on
+   * the CPU whatever the device (it has no tensors).
+   *
+   * @throws io.ser4j.core.ModelLoadException when the JSON file is missing or invalid
+   */
+  @Override
+  public Recognizer create(String modelSpec, RecognizerOptions options) {
+    BaselineRecognizer r = (BaselineRecognizer) create(modelSpec);
+    return options.cues().contour() ? r.withContour(true) : r;
   }
 }

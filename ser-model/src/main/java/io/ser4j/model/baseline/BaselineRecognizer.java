@@ -30,11 +30,25 @@ public final class BaselineRecognizer implements Recognizer {
   private final BaselineModel model;
   private final BaselineFeatures features;
   private final String name;
+  private final boolean contour;
 
   private BaselineRecognizer(BaselineModel model, String name) {
+    this(model, BaselineFeatures.create(), name, false);
+  }
+
+  private BaselineRecognizer(BaselineModel model, BaselineFeatures features, String name, boolean contour) {
     this.model = Objects.requireNonNull(model, "model");
-    this.features = BaselineFeatures.create();
+    this.features = features;
     this.name = name;
+    this.contour = contour;
+  }
+
+  /**
+   * This recognizer, returning the F0 contour in its cues ({@code true}) or not (the default).
+   * The features, and so the probabilities, are the same either way.
+   */
+  public BaselineRecognizer withContour(boolean includeContour) {
+    return includeContour == contour ? this : new BaselineRecognizer(model, features, name, includeContour);
   }
 
   /** A recognizer on the bundled model. */
@@ -86,7 +100,7 @@ public final class BaselineRecognizer implements Recognizer {
       }
     }
     long t0 = System.nanoTime();
-    BaselineFeatures.Result r = features.extract(clip);
+    BaselineFeatures.Result r = features.extract(clip, contour);
     long t1 = System.nanoTime();
     LabelDistribution all =
         LabelDistribution.normalise(model.labels(), model.global().predictProba(r.features()));

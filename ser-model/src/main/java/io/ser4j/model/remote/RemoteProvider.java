@@ -2,6 +2,7 @@ package io.ser4j.model.remote;
 
 import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.spi.Recognizer;
+import io.ser4j.core.spi.RecognizerOptions;
 import io.ser4j.core.spi.RecognizerProvider;
 import java.util.Locale;
 import java.util.Objects;
@@ -27,6 +28,9 @@ public final class RemoteProvider implements RecognizerProvider {
 
   /** Environment variable naming the environment variable that holds the API key. */
   public static final String ENV_API_KEY_ENV = "SER4J_API_KEY_ENV";
+
+  /** Facade property ({@link RecognizerOptions#properties()}) naming the remote model. */
+  public static final String PROPERTY_MODEL = "remote.model";
 
   private final Function<String, String> environment;
 
@@ -66,6 +70,38 @@ public final class RemoteProvider implements RecognizerProvider {
    */
   @Override
   public Recognizer create(String modelSpec) {
+    return create(modelSpec, RecognizerOptions.DEFAULTS);
+  }
+
+  /**
+   * Builds the remote recognizer with the facade's options: the generation temperature (sent as
+   * {@code temperature}, 0 to 2) and max new tokens ({@code max_tokens}); the property {@value
+   * #PROPERTY_MODEL} overrides the model name. The device does not apply to a remote endpoint.
+   *
+   * @throws ModelLoadException naming the URL when it is not a valid http(s) URL or an option is
+   *     out of the endpoint's range
+   */
+  @Override
+  public Recognizer create(String modelSpec, RecognizerOptions options) {
+    RemoteOptions.Builder b = base(modelSpec);
+    try {
+      if (options.generation().temperature() > 0) {
+        b.optTemperature(options.generation().temperature());
+      }
+      if (options.generation().maxNewTokens() > 0) {
+        b.optMaxTokens(options.generation().maxNewTokens());
+      }
+      String model = options.property(PROPERTY_MODEL, null);
+      if (model != null && !model.isBlank()) {
+        b.optModel(model);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(modelSpec, e.getMessage(), e);
+    }
+    return new RemoteSpeechLm(b.build());
+  }
+
+  private RemoteOptions.Builder base(String modelSpec) {
     RemoteOptions.Builder b = RemoteOptions.builder().optEnvironment(environment);
     try {
       b.setBaseUrl(modelSpec);
@@ -80,6 +116,6 @@ public final class RemoteProvider implements RecognizerProvider {
     if (keyEnv != null && !keyEnv.isBlank()) {
       b.optApiKeyEnv(keyEnv);
     }
-    return new RemoteSpeechLm(b.build());
+    return b;
   }
 }

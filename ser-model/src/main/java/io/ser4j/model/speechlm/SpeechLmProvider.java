@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.spi.Recognizer;
+import io.ser4j.core.GenerationOptions;
+import io.ser4j.core.spi.RecognizerOptions;
 import io.ser4j.core.spi.RecognizerProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,5 +100,59 @@ public final class SpeechLmProvider implements RecognizerProvider {
       throw new ModelLoadException(String.valueOf(modelSpec), "no checkpoint directory given");
     }
     return SpeechLmRecognizer.open(Path.of(modelSpec.trim()), SpeechLmOptions.defaults());
+  }
+
+  /**
+   * Loads the checkpoint with the facade's options: {@link RecognizerOptions#generation()} is mapped
+   * onto the checkpoint's {@code generation_config.json} (strategy GREEDY/BEAM/SAMPLE, beam width,
+   * temperature, top-k, top-p, seed, max new tokens; fields left at their default keep the
+   * checkpoint's value). {@link RecognizerOptions#device()} selects the device ({@code cpu},
+   * {@code auto}, {@code gpu}, {@code gpu:N}; float16 weights on a GPU), see {@link SpeechLmDevice}.
+   *
+   * @throws ModelLoadException when the directory is not a loadable checkpoint, or a GPU is asked for
+   *     and none is visible
+   */
+  @Override
+  public Recognizer create(String modelSpec, RecognizerOptions options) {
+    if (modelSpec == null || modelSpec.isBlank()) {
+      throw new ModelLoadException(String.valueOf(modelSpec), "no checkpoint directory given");
+    }
+    SpeechLmDevice device = SpeechLmDevice.parse(options.device());
+    GenerationOptions g = options.generation();
+    Path dir = Path.of(modelSpec.trim());
+    if (g.equals(GenerationOptions.DEFAULTS)) {
+      return SpeechLmRecognizer.open(dir, SpeechLmOptions.builder().device(device).build());
+    }
+    GenerationConfig.Builder b = GenerationConfig.fromCheckpoint(dir);
+    switch (g.strategy()) {
+      case GREEDY -> b.strategy(GenerationConfig.Strategy.GREEDY);
+      case BEAM -> {
+        b.strategy(GenerationConfig.Strategy.BEAM);
+        if (g.beamWidth() > 0) {
+          b.beamWidth(g.beamWidth());
+        }
+      }
+      case SAMPLING -> b.strategy(GenerationConfig.Strategy.SAMPLE).seed(g.seed());
+      case DEFAULT -> { }
+    }
+    if (g.temperature() > 0) {
+      b.temperature(g.temperature());
+    }
+    if (g.topK() > 0) {
+      b.topK(g.topK());
+    }
+    if (g.topP() > 0) {
+      b.topP(g.topP());
+    }
+    if (g.maxNewTokens() > 0) {
+      b.maxNewTokens(g.maxNewTokens());
+    }
+    GenerationConfig config;
+    try {
+      config = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(modelSpec, "invalid generation options: " + e.getMessage(), e);
+    }
+    return SpeechLmRecognizer.open(dir, SpeechLmOptions.builder().generationConfig(config).device(device).build());
   }
 }
