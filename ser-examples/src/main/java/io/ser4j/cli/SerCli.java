@@ -69,6 +69,12 @@ public final class SerCli {
   /** The configured picocli command line. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SerCli());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      // `ser COMMAND --version` prints the same as `ser --version`
+      if (sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().versionProvider(new Version());
+      }
+    }
     cli.setExecutionExceptionHandler(SerCli::handle);
     cli.setExitCodeExceptionMapper(
         t -> {
