@@ -64,9 +64,13 @@ class CliDocsTest {
     String[] lines = v.out().strip().split("\n");
     assertThat(lines).hasSize(4);
     assertThat(lines[0]).matches("ser4j \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
-    // the tests run from a git checkout (a worktree or a clone)
-    assertThat(lines[1]).matches("git commit [0-9a-f]{12} \\(.+\\)");
-    assertThat(lines[2]).isEqualTo("DJL 0.36.0, PyTorch native (libtorch) 2.7.1 cpu");
+    if (Files.exists(SerCliTest.REPO.resolve(".git"))) { // a clone or a worktree
+      assertThat(lines[1]).matches("git commit [0-9a-f]{12} \\(.+\\)");
+    } else {
+      assertThat(lines[1]).startsWith("git commit unknown");
+    }
+    // filled in from the root pom's properties by resource filtering
+    assertThat(lines[2]).matches("DJL \\d+\\.\\d+\\.\\d+, PyTorch native \\(libtorch\\) \\d+\\.\\d+\\.\\d+ cpu");
     assertThat(lines[3]).startsWith("Java 17");
     assertThat(SerCliTest.run("analyze", "--version").out()).isEqualTo(v.out());
   }
