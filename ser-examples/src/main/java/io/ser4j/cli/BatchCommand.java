@@ -55,9 +55,9 @@ import picocli.CommandLine.Spec;
       "\"transcript\", \"rationale\", \"error\", \"elapsed_ms\"}; 'error' is null on success.",
       "",
       "Examples:",
-      "  ser batch --manifest ../shared/data/emodb/manifest.csv --out preds.jsonl --threads 2",
-      "  ser batch --manifest corpus.jsonl --out preds.jsonl --model http://localhost:8000 --threads 8",
-      "  ser batch --manifest corpus.jsonl --out preds.jsonl --retry-failed"
+      "  ser batch --manifest emodb/manifest.csv --out preds.jsonl --threads 2",
+      "  ser batch --manifest m.jsonl --out p.jsonl --threads 8 --model http://h:8000",
+      "  ser batch --manifest m.jsonl --out p.jsonl --retry-failed"
     })
 final class BatchCommand implements Callable<Integer> {
   /** Most worker threads accepted. */

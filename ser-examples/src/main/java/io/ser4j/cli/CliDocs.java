@@ -52,6 +52,7 @@ public final class CliDocs {
    */
   public static String render() {
     CommandLine root = SerCli.commandLine();
+    root.setUsageHelpAutoWidth(false); // the page must not depend on the terminal
     root.setUsageHelpWidth(USAGE_WIDTH);
     root.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF)); // propagates to the subcommands
     StringBuilder b = new StringBuilder();
@@ -108,6 +109,7 @@ public final class CliDocs {
 
   private static void command(StringBuilder b, CommandLine cmd) {
     CommandSpec s = cmd.getCommandSpec();
+    cmd.setUsageHelpAutoWidth(false);
     cmd.setUsageHelpWidth(USAGE_WIDTH);
     b.append("## ser ").append(s.name()).append("\n\n");
     b.append("```text\n").append(synopsis(cmd)).append("```\n\n");

@@ -69,6 +69,7 @@ public final class SerCli {
   /** The configured picocli command line. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SerCli());
+    cli.setUsageHelpAutoWidth(true); // use the terminal's width when there is one (80 otherwise)
     for (CommandLine sub : cli.getSubcommands().values()) {
       // `ser COMMAND --version` prints the same as `ser --version`
       if (sub.getCommandSpec().version().length == 0) {
