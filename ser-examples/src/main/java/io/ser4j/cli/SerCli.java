@@ -1,7 +1,10 @@
 package io.ser4j.cli;
 
 import io.ser4j.core.SerException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +28,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       TrainBaselineCommand.class,
       TeachCommand.class,
+      BatchCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -32,6 +37,9 @@ import picocli.CommandLine.Command;
       "Examples:",
       "  ser features --json --contour clip.wav",
       "  ser analyze clip.wav",
+      "  ser batch --manifest corpus.jsonl --out preds.jsonl --threads 4",
+      "  ser models",
+      "  ser help analyze",
       "",
       "Exit codes: 0 ok, 2 usage error, 3 bad input, 1 other error."
     })
@@ -61,6 +69,13 @@ public final class SerCli {
   /** The configured picocli command line. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SerCli());
+    cli.setUsageHelpAutoWidth(true); // use the terminal's width when there is one (80 otherwise)
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      // `ser COMMAND --version` prints the same as `ser --version`
+      if (sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().versionProvider(new Version());
+      }
+    }
     cli.setExecutionExceptionHandler(SerCli::handle);
     cli.setExitCodeExceptionMapper(
         t -> {
@@ -93,14 +108,29 @@ public final class SerCli {
     return EXIT_ERROR;
   }
 
-  /** Reports the SDK version from the jar manifest. */
+  /**
+   * Reports the SDK version, the git commit of the source tree the classes were loaded from (when
+   * there is one), the DJL and libtorch versions the build was configured with, and the Java runtime.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = SerCli.class.getPackage().getImplementationVersion();
+      Properties p = new Properties();
+      try (InputStream in = SerCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        // fall through to the manifest
+      }
+      String v = p.getProperty("version", SerCli.class.getPackage().getImplementationVersion());
+      String commit = GitCommit.of(SerCli.class).orElse("unknown (not run from a git checkout)");
       return new String[] {
-        "ser4j " + (v == null ? "(development build)" : v),
-        "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
+        "ser4j " + (v == null || v.startsWith("${") ? "(development build)" : v),
+        "git commit " + commit,
+        "DJL " + p.getProperty("djl", "?") + ", PyTorch native (libtorch) " + p.getProperty("pytorch", "?") + " cpu",
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ") on "
+            + System.getProperty("os.name") + " " + System.getProperty("os.arch")
       };
     }
   }

@@ -33,7 +33,11 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Train the acoustic baseline (cue functionals + MFCC statistics, logistic regression).",
     footer = {
       "",
-      "Example (the bundled model):",
+      "Examples:",
+      "  ser train-baseline --manifest corpus.jsonl --out model.json",
+      "  ser analyze --model model.json clip.wav",
+      "",
+      "The bundled model was trained with:",
       "  ser train-baseline --manifest ../shared/data/emodb/manifest.csv \\",
       "      --manifest ../shared/data/ravdess/manifest.csv \\",
       "      --out ser-model/src/main/resources/io/ser4j/model/baseline/baseline-v1.json"

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Glottal pulse times ("period marks") as Praat's "Sound & Pitch: To PointProcess (cc)".
+ * Glottal pulse times ("period marks") as Praat's "Sound &amp; Pitch: To PointProcess (cc)".
  *
  * <p>For each voiced interval of the pitch contour (whole frames, i.e. extended by half a hop on
  * both sides), the first mark is the absolute extremum of the waveform within half a period of the
