@@ -7,6 +7,7 @@ import io.ser4j.core.Recognition;
 import io.ser4j.core.Ser;
 import io.ser4j.core.UnknownLabelException;
 import io.ser4j.core.spi.Recognizer;
+import io.ser4j.core.spi.RecognizerOptions;
 import io.ser4j.core.spi.RecognizerProvider;
 import io.ser4j.core.stream.StreamOptions;
 import io.ser4j.model.speechlm.SpeechLmDevice;
@@ -87,7 +88,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     String previousDevice = System.setProperty(SpeechLmDevice.PROPERTY, device.toString());
     // an unknown model is bad input (exit 3, one line listing the installed providers), never a
     // silent fall-back to cues only
-    try (Recognizer recognizer = RecognizerProvider.open(model)) {
+    try (Recognizer recognizer = RecognizerProvider.open(model, RecognizerOptions.DEFAULTS.withDevice(device.toString()))) {
       if (candidates != null) {
         for (Label l : candidates) {
           if (!recognizer.labels().contains(l)) {

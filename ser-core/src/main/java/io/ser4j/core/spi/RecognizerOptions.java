@@ -46,6 +46,17 @@ public record RecognizerOptions(
     properties = Map.copyOf(new TreeMap<>(properties));
   }
 
+  /**
+   * A copy with another device.
+   *
+   * @param newDevice {@code cpu}, {@code gpu}, {@code gpu:N} or {@code auto}
+   * @return the copy
+   * @throws IllegalArgumentException for any other device text
+   */
+  public RecognizerOptions withDevice(String newDevice) {
+    return new RecognizerOptions(newDevice, generation, cues, properties);
+  }
+
   /** The property {@code key}, or {@code fallback} when it is not set. */
   public String property(String key, String fallback) {
     return properties.getOrDefault(key, fallback);
