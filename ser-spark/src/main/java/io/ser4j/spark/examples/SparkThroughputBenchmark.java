@@ -49,8 +49,50 @@ public final class SparkThroughputBenchmark {
    * @param clips clips per run
    * @param bestSeconds wall time of the fastest run
    * @param clipsPerSecond {@code clips / bestSeconds}
+   * @param cpuMsPerClip process CPU time (all threads, Spark's own included) per clip in the
+   *     fastest run, in milliseconds; NaN where the JVM does not report it
    */
-  public record Measurement(String name, int clips, double bestSeconds, double clipsPerSecond) {}
+  public record Measurement(
+      String name, int clips, double bestSeconds, double clipsPerSecond, double cpuMsPerClip) {}
+
+  /** Process CPU time in nanoseconds, or -1 when the JVM does not report it. */
+  private static long cpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** One timed run: wall and CPU seconds. */
+  private record Run(double wallSeconds, double cpuSeconds) {}
+
+  @FunctionalInterface
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  private static Run time(Body body) throws Exception {
+    long c0 = cpuNanos();
+    long t0 = System.nanoTime();
+    body.run();
+    long t1 = System.nanoTime();
+    long c1 = cpuNanos();
+    return new Run(
+        (t1 - t0) / NANOS_PER_SECOND, c0 < 0 ? Double.NaN : (c1 - c0) / NANOS_PER_SECOND);
+  }
+
+  private static Measurement best(String name, int clips, int repeats, Body body) throws Exception {
+    Run best = null;
+    for (int r = 0; r < repeats; r++) {
+      Run run = time(body);
+      if (best == null || run.wallSeconds() < best.wallSeconds()) {
+        best = run;
+      }
+    }
+    return new Measurement(
+        name, clips, best.wallSeconds(), clips / best.wallSeconds(), 1000 * best.cpuSeconds() / clips);
+  }
 
   /**
    * Runs the benchmark in {@code local[2]} and prints a Markdown table.
@@ -115,51 +157,55 @@ public final class SparkThroughputBenchmark {
     }
     List<Measurement> results = new ArrayList<>();
 
-    double best = Double.MAX_VALUE;
-    for (int r = 0; r < repeats; r++) {
-      long t0 = System.nanoTime();
-      for (Utterance u : picked) {
-        rec.recognize(AudioLoader.load(u.audio()), null);
-      }
-      best = Math.min(best, (System.nanoTime() - t0) / NANOS_PER_SECOND);
-    }
-    results.add(new Measurement("single JVM, 1 thread", clips, best, clips / best));
+    results.add(
+        best(
+            "single JVM, 1 thread",
+            clips,
+            repeats,
+            () -> {
+              for (Utterance u : picked) {
+                rec.recognize(AudioLoader.load(u.audio()), null);
+              }
+            }));
 
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      best = Double.MAX_VALUE;
-      for (int r = 0; r < repeats; r++) {
-        long t0 = System.nanoTime();
-        List<Future<?>> fs = new ArrayList<>();
-        for (Utterance u : picked) {
-          fs.add(pool.submit(() -> rec.recognize(AudioLoader.load(u.audio()), null)));
-        }
-        for (Future<?> f : fs) {
-          f.get();
-        }
-        best = Math.min(best, (System.nanoTime() - t0) / NANOS_PER_SECOND);
-      }
+      results.add(
+          best(
+              "single JVM, 2 threads",
+              clips,
+              repeats,
+              () -> {
+                List<Future<?>> fs = new ArrayList<>();
+                for (Utterance u : picked) {
+                  fs.add(pool.submit(() -> rec.recognize(AudioLoader.load(u.audio()), null)));
+                }
+                for (Future<?> f : fs) {
+                  f.get();
+                }
+              }));
     } finally {
       pool.shutdown();
     }
-    results.add(new Measurement("single JVM, 2 threads", clips, best, clips / best));
 
     Dataset<Row> manifest =
         SparkManifest.fromCorpus(spark, Corpus.of("bench", picked), 2).cache();
     manifest.count();
     SparkRecognizer sr = SparkRecognizer.builder().model(model).build();
     sr.recognizeManifest(manifest.limit(WARMUP_CLIPS)).collectAsList(); // warm the Spark path
-    best = Double.MAX_VALUE;
-    for (int r = 0; r < repeats; r++) {
-      long t0 = System.nanoTime();
-      List<Row> rows = sr.recognizeManifest(manifest).collectAsList();
-      best = Math.min(best, (System.nanoTime() - t0) / NANOS_PER_SECOND);
-      long failed = rows.stream().filter(x -> !x.isNullAt(x.fieldIndex(PredictionSchema.ERROR))).count();
-      if (rows.size() != clips || failed > 0) {
-        throw new IllegalStateException(rows.size() + " rows, " + failed + " failed");
-      }
-    }
-    results.add(new Measurement("Spark local[2], 2 partitions", clips, best, clips / best));
+    results.add(
+        best(
+            "Spark local[2], 2 partitions",
+            clips,
+            repeats,
+            () -> {
+              List<Row> rows = sr.recognizeManifest(manifest).collectAsList();
+              long failed =
+                  rows.stream().filter(x -> !x.isNullAt(x.fieldIndex(PredictionSchema.ERROR))).count();
+              if (rows.size() != clips || failed > 0) {
+                throw new IllegalStateException(rows.size() + " rows, " + failed + " failed");
+              }
+            }));
     manifest.unpersist();
 
     out.printf(
@@ -167,11 +213,13 @@ public final class SparkThroughputBenchmark {
         "model %s, %d EmoDB clips (2.0 s each), best of %d; %d processors, load average %.1f%n%n",
         model, clips, repeats, Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    out.println("| configuration | clips | best wall s | clips/s |");
-    out.println("|---|---:|---:|---:|");
+    out.println("| configuration | clips | best wall s | clips/s | CPU ms per clip |");
+    out.println("|---|---:|---:|---:|---:|");
     for (Measurement m : results) {
       out.printf(
-          Locale.ROOT, "| %s | %d | %.2f | %.1f |%n", m.name(), m.clips(), m.bestSeconds(), m.clipsPerSecond());
+          Locale.ROOT,
+          "| %s | %d | %.2f | %.1f | %.0f |%n",
+          m.name(), m.clips(), m.bestSeconds(), m.clipsPerSecond(), m.cpuMsPerClip());
     }
     return results;
   }
