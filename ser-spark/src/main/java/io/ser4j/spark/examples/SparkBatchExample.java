@@ -148,6 +148,7 @@ public final class SparkBatchExample {
             .config("spark.ui.enabled", "false");
       }
       SparkSession spark = b.getOrCreate();
+      spark.sparkContext().setLogLevel("WARN"); // Spark's INFO lines would bury the summary
       try {
         status = run(spark, o, System.out);
       } finally {
