@@ -7,6 +7,7 @@ import io.ser4j.core.Label;
 import io.ser4j.core.LabelSet;
 import io.ser4j.core.ManifestException;
 import io.ser4j.core.Recognition;
+import io.ser4j.core.SerException;
 import io.ser4j.core.spi.Recognizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -98,23 +99,33 @@ public final class SparkRecognizer implements Serializable {
    * Recognises every file matching the glob under {@code path} (a directory, searched
    * recursively, or a file), read with Spark's {@code binaryFile} source: the whole file travels
    * as one byte array, so files must stay under {@code spark.sql.sources.binaryFile.maxLength}
-   * (2 GiB). The id of each clip is its file name without the extension.
+   * (2 GiB). The id of each clip is its file name without the extension (files with the same name
+   * in different directories get the same id: use a manifest with ids for such trees).
    *
    * @param spark the session
    * @param path a Hadoop-compatible path or URI
    * @return the lazy prediction table ({@link PredictionSchema#SCHEMA})
+   * @throws SerException naming {@code path} when it does not exist or cannot be listed
    */
   public Dataset<Row> recognizeFiles(SparkSession spark, String path) {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(path, "path");
-    Dataset<Row> files =
-        spark
-            .read()
-            .format("binaryFile")
-            .option("pathGlobFilter", glob)
-            .option("recursiveFileLookup", "true")
-            .load(path)
-            .select("path", "content");
+    Dataset<Row> files;
+    try {
+      files =
+          spark
+              .read()
+              .format("binaryFile")
+              .option("pathGlobFilter", glob)
+              .option("recursiveFileLookup", "true")
+              .load(path)
+              .select("path", "content");
+    } catch (Exception e) { // Spark's AnalysisException (e.g. PATH_NOT_FOUND) is a checked type
+      if (e instanceof RuntimeException r && !(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw r;
+      }
+      throw new SerException(path, "cannot list audio files: " + e.getMessage(), e);
+    }
     return files.mapPartitions(
         new FromBytes(modelSpec, candidates), Encoders.row(PredictionSchema.SCHEMA));
   }

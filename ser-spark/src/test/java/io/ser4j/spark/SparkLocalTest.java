@@ -176,6 +176,13 @@ class SparkLocalTest {
     assertThat(lines).allMatch(l -> l.startsWith("{\"id\":\"") && l.endsWith("}"));
     assertThat(lines).filteredOn(l -> l.contains("\"error\":")).hasSize(1);
     preds.unpersist();
+
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> rec.recognizeFiles(spark, tmp.resolve("no-such-dir").toString())))
+        .isInstanceOf(io.ser4j.core.SerException.class)
+        .hasMessageContaining("no-such-dir")
+        .hasMessageContaining("cannot list audio files");
   }
 
   private static Stream<String> readLines(Path p) {
