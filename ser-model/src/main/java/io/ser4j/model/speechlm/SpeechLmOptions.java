@@ -1,5 +1,7 @@
 package io.ser4j.model.speechlm;
 
+import io.ser4j.core.spi.Recognizer;
+
 import io.ser4j.core.LabelSet;
 import java.util.Objects;
 
@@ -23,6 +25,8 @@ public final class SpeechLmOptions {
   private final boolean rationale;
   private final Double maxAudioSeconds;
   private final SpeechLmDevice device;
+  private final Recognizer acousticPrior;
+  private final double lmLabelWeight;
 
   private SpeechLmOptions(Builder b) {
     this.generationConfig = b.generationConfig;
@@ -33,6 +37,8 @@ public final class SpeechLmOptions {
     this.rationale = b.rationale;
     this.maxAudioSeconds = b.maxAudioSeconds;
     this.device = b.device;
+    this.acousticPrior = b.acousticPrior;
+    this.lmLabelWeight = b.lmLabelWeight;
   }
 
   /** The defaults: checkpoint generation config, unified labels, default prompt, model's window. */
@@ -105,6 +111,19 @@ public final class SpeechLmOptions {
     return device;
   }
 
+  /**
+   * The acoustic recognizer whose label distribution is fused with the SpeechLM's label scores, or
+   * {@code null} (default) for the SpeechLM's own distribution. See {@link Builder#acousticPrior}.
+   */
+  public Recognizer acousticPrior() {
+    return acousticPrior;
+  }
+
+  /** The weight of the SpeechLM's label log-probabilities in the fusion (1 without a prior). */
+  public double lmLabelWeight() {
+    return lmLabelWeight;
+  }
+
   /** A builder starting from these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -116,13 +135,17 @@ public final class SpeechLmOptions {
     b.rationale = rationale;
     b.maxAudioSeconds = maxAudioSeconds;
     b.device = device;
+    b.acousticPrior = acousticPrior;
+    b.lmLabelWeight = lmLabelWeight;
     return b;
   }
 
   @Override
   public String toString() {
     return "SpeechLmOptions{generation=" + generationConfig + ", labels=" + labels + ", cues="
-        + promptCues + ", rationale=" + rationale + ", maxAudioSeconds=" + maxAudioSeconds + ", device=" + device + "}";
+        + promptCues + ", rationale=" + rationale + ", maxAudioSeconds=" + maxAudioSeconds + ", device=" + device
+        + (acousticPrior == null ? "" : ", acousticPrior=" + acousticPrior.name() + ", lmLabelWeight=" + lmLabelWeight)
+        + "}";
   }
 
   /** Builder of {@link SpeechLmOptions}; not thread-safe. */
@@ -135,6 +158,8 @@ public final class SpeechLmOptions {
     private boolean rationale = true;
     private Double maxAudioSeconds;
     private SpeechLmDevice device = SpeechLmDevice.fromSystemProperty();
+    private Recognizer acousticPrior;
+    private double lmLabelWeight = 1.0;
 
     /** Starts from the defaults; the device defaults to {@link SpeechLmDevice#fromSystemProperty()}. */
     private Builder() {}
@@ -205,6 +230,29 @@ public final class SpeechLmOptions {
         throw new IllegalArgumentException("maxAudioSeconds must be positive: " + s);
       }
       this.maxAudioSeconds = s;
+      return this;
+    }
+
+    /**
+     * Fuses the SpeechLM's label scores with an acoustic recognizer's distribution (a product of
+     * experts): {@code log p(c) = w * log p_lm(c) + log p_acoustic(c) + const} over the candidates.
+     * The label the rationale continues from is the argmax of the fused distribution, so the
+     * rationale explains the label that is reported. {@code w = 0} takes the label distribution from
+     * the acoustic recognizer alone (the SpeechLM still writes transcript and rationale); the
+     * recognition's cues are then the acoustic recognizer's, measured once. The recognizer is not
+     * owned: closing the SpeechLM recognizer does not close it; it must be thread-safe or used by
+     * one SpeechLM recognizer only.
+     *
+     * @param prior the acoustic recognizer ({@code null}: no fusion)
+     * @param lmWeight the weight {@code w >= 0} of the SpeechLM's label log-probabilities
+     * @throws IllegalArgumentException if {@code lmWeight} is negative or not finite
+     */
+    public Builder acousticPrior(Recognizer prior, double lmWeight) {
+      if (!(lmWeight >= 0 && Double.isFinite(lmWeight))) {
+        throw new IllegalArgumentException("lmWeight must be >= 0 and finite: " + lmWeight);
+      }
+      this.acousticPrior = prior;
+      this.lmLabelWeight = prior == null ? 1.0 : lmWeight;
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.ser4j.core.AudioFormatException;
 import io.ser4j.core.Cue;
 import io.ser4j.core.Cues;
 import io.ser4j.core.Label;
+import io.ser4j.core.LabelDistribution;
 import io.ser4j.core.LabelSet;
 import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.Recognition;
@@ -244,7 +245,9 @@ public final class SpeechLmRecognizer implements Recognizer {
     checkDuration(clip, x.length);
     long t1 = System.nanoTime();
     float[][] logMel = mel.compute(x);
-    Cues cues = cueExtractor.extract(clip, false);
+    Recognizer prior = options.acousticPrior();
+    Recognition acoustic = prior == null ? null : prior.recognize(clip, labels);
+    Cues cues = acoustic != null && acoustic.cues() != null ? acoustic.cues() : cueExtractor.extract(clip, false);
     long t2 = System.nanoTime();
 
     float[][] audio = model.encodeAudio(logMel);
@@ -303,7 +306,9 @@ public final class SpeechLmRecognizer implements Recognizer {
         throw new RecognitionException(name(), "cannot score the labels " + labels + ": "
             + e.getMessage());
       }
-      Label label = scores.label();
+      LabelDistribution distribution = acoustic == null
+          ? scores.distribution() : fuse(scores.distribution(), acoustic.probabilities(), labels);
+      Label label = distribution.argmax();
       int[] labelTokens = scorer.labelTokens(label);
 
       // ---- rationale phase: continue after the chosen label
@@ -339,7 +344,7 @@ public final class SpeechLmRecognizer implements Recognizer {
           name(),
           parsed.transcript(),
           label,
-          scores.distribution(),
+          distribution,
           parsed.rationale(),
           cues,
           new Recognition.Timings(
@@ -351,6 +356,19 @@ public final class SpeechLmRecognizer implements Recognizer {
         cache.close();
       }
     }
+  }
+
+  /** Product of experts over the candidates: {@code w * log p_lm + log p_acoustic}, renormalised. */
+  private LabelDistribution fuse(LabelDistribution lm, LabelDistribution acoustic, LabelSet labels) {
+    double w = options.lmLabelWeight();
+    double[] logits = new double[labels.size()];
+    int i = 0;
+    for (Label c : labels) {
+      double pa = acoustic.labels().contains(c) ? acoustic.probability(c) : 0.0;
+      double la = Math.log(Math.max(pa, Double.MIN_NORMAL));
+      logits[i++] = w == 0 ? la : w * Math.log(Math.max(lm.probability(c), Double.MIN_NORMAL)) + la;
+    }
+    return LabelDistribution.softmax(labels, logits);
   }
 
   /**

@@ -170,6 +170,44 @@ class SpeechLmRecognizerTest {
   }
 
   @Test
+  void acousticPriorFusesTheLabelDistributionAndTheRationaleFollowsTheFusedLabel() {
+    LabelSet labels = LabelSet.of("anger", "neutral", "sadness");
+    io.ser4j.model.baseline.BaselineRecognizer baseline = io.ser4j.model.baseline.BaselineRecognizer.bundled();
+    Recognition acoustic = baseline.recognize(clip, labels);
+    SpeechLmRecognizer.Result lmOnly = recognizer.analyze(clip, labels);
+    // weight 0: the distribution is the acoustic one, the SpeechLM still writes the answer text
+    try (SpeechLmRecognizer r = SpeechLmRecognizer.open(DIR,
+        SpeechLmOptions.builder().acousticPrior(baseline, 0.0).build())) {
+      SpeechLmRecognizer.Result fused = r.analyze(clip, labels);
+      Recognition f = fused.recognition();
+      for (var l : labels) {
+        assertThat(f.probabilities().probability(l)).as(l.name())
+            .isCloseTo(acoustic.probabilities().probability(l), within(1e-12));
+      }
+      assertThat(f.label()).isEqualTo(acoustic.label());
+      assertThat(fused.answer()).containsPattern("Emotion\\s*:\\s*" + acoustic.label().name() + "\\b");
+      assertThat(f.cues().toString()).isEqualTo(acoustic.cues().toString());
+      assertThat(fused.labelLogProbs()).containsExactly(lmOnly.labelLogProbs(), within(1e-4));
+    }
+    // weight 1: the product of both experts, renormalised
+    try (SpeechLmRecognizer r = SpeechLmRecognizer.open(DIR,
+        SpeechLmOptions.builder().acousticPrior(baseline, 1.0).build())) {
+      Recognition f = r.recognize(clip, labels);
+      double z = 0;
+      for (var l : labels) {
+        z += lmOnly.recognition().probabilities().probability(l) * acoustic.probabilities().probability(l);
+      }
+      for (var l : labels) {
+        double expected = lmOnly.recognition().probabilities().probability(l)
+            * acoustic.probabilities().probability(l) / z;
+        assertThat(f.probabilities().probability(l)).as(l.name()).isCloseTo(expected, within(1e-4));
+      }
+    }
+    assertThatThrownBy(() -> SpeechLmOptions.builder().acousticPrior(baseline, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void candidatesRestrictTheDistributionAndTheLabel() {
     LabelSet two = LabelSet.of("sadness", "anger");
     Recognition r = recognizer.recognize(clip, two);
