@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       TrainBaselineCommand.class,
       TeachCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -37,6 +37,12 @@ class SftFormatTest {
     return out;
   }
 
+  /** One real EmoDB example (speaker 03's first clip) with a made-up rationale. */
+  static SftExample someExample() {
+    Corpus emodb = Corpora.readEmoDb(DATA.resolve("emodb/manifest.csv"));
+    return SftDataset.build(List.of(emodb), rationales(emodb, 1), null, false).examples().get(0);
+  }
+
   @Test
   void datasetKeepsOnlyUtterancesWithAMatchingRationale() {
     Corpus emodb = Corpora.readEmoDb(DATA.resolve("emodb/manifest.csv"));
