@@ -78,4 +78,14 @@ class TrainingPartsTest {
     assertThat(back.points().get(1).devLoss()).isEqualTo(4.75);
     assertThat(back.toCsv()).isEqualTo(c.toCsv());
   }
+
+  @Test
+  void wordErrorRate() {
+    assertThat(WordErrorRate.edits("Der Lappen liegt auf dem Eisschrank.", "der lappen liegt auf dem eisschrank")).isZero();
+    assertThat(WordErrorRate.edits("Kids are talking by the door.", "Dogs are talking by door .")).isEqualTo(2);
+    assertThat(WordErrorRate.edits("a b c", "")).isEqualTo(3);
+    assertThat(WordErrorRate.corpus(java.util.List.of("a b c d", "e f"), java.util.List.of("a x c d", "e f g")))
+        .isEqualTo(2 / 6.0);
+    assertThat(WordErrorRate.corpus(java.util.List.of(""), java.util.List.of("x"))).isNaN();
+  }
 }
