@@ -7,6 +7,7 @@ import io.ser4j.core.Recognition;
 import io.ser4j.core.UnknownLabelException;
 import io.ser4j.core.spi.Recognizer;
 import io.ser4j.core.spi.RecognizerProvider;
+import io.ser4j.model.speechlm.SpeechLmDevice;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,11 +34,13 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  ser analyze clip.wav",
-      "  ser analyze --json --model baseline --labels anger,happiness,neutral,sadness *.wav"
+      "  ser analyze --json --model baseline --labels anger,happiness,neutral,sadness *.wav",
+      "  ser analyze --model ./my-checkpoint --device gpu clip.wav"
     })
 final class AnalyzeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin CommonOptions.DeviceOption deviceOption;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audio files (WAV; others via ffmpeg).")
   List<Path> files;
@@ -58,6 +61,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LabelSet candidates = labels == null ? null : LabelSet.parse(labels);
+    SpeechLmDevice device = deviceOption.parse(spec);
+    // local SpeechLM checkpoints read their device from this property (SpeechLmOptions' default)
+    String previousDevice = System.setProperty(SpeechLmDevice.PROPERTY, device.toString());
     // an unknown model is bad input (exit 3, one line listing the installed providers), never a
     // silent fall-back to cues only
     try (Recognizer recognizer = RecognizerProvider.open(model)) {
@@ -74,6 +80,12 @@ final class AnalyzeCommand implements Callable<Integer> {
           common,
           err,
           file -> print(out, file, recognizer.recognize(AudioLoader.load(file), candidates)));
+    } finally {
+      if (previousDevice == null) {
+        System.clearProperty(SpeechLmDevice.PROPERTY);
+      } else {
+        System.setProperty(SpeechLmDevice.PROPERTY, previousDevice);
+      }
     }
   }
 

@@ -1,10 +1,10 @@
 package io.ser4j.cli;
 
-import ai.djl.Device;
 import io.ser4j.audio.AudioLoader;
 import io.ser4j.audio.LogMelSpectrogram;
 import io.ser4j.core.AudioClip;
 import io.ser4j.model.speechlm.SpeechLm;
+import io.ser4j.model.speechlm.SpeechLmDevice;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ser model-check}: load a SpeechLM checkpoint directory and run one forward pass (GUIDE §7).
- * Prints {@code model}, {@code architecture}, {@code parameters}, {@code dtype}; with {@code --audio}
+ * Prints {@code model}, {@code architecture}, {@code parameters}, {@code dtype}, {@code device} and
+ * {@code precision} ({@code --device}: float16 on a GPU, float32 on the CPU); with {@code --audio}
  * {@code audio_frames}; with {@code --input-ids} {@code logits_last_top10}; with {@code --greedy N}
  * {@code greedy_ids}. A broken checkpoint or bad audio exits 3 with one line on stderr.
  */
@@ -47,6 +48,7 @@ final class ModelCheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin CommonOptions.DeviceOption deviceOption;
 
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "Checkpoint directory: config.json + model.safetensors (or a sharded index).")
@@ -73,13 +75,16 @@ final class ModelCheckCommand implements Callable<Integer> {
       // keep stderr to our one line on errors: DJL logs its engine start at INFO
       System.setProperty(DJL_LOG_LEVEL_PROPERTY, "error");
     }
+    SpeechLmDevice device = deviceOption.parse(spec);
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> m = new LinkedHashMap<>();
-    try (SpeechLm lm = SpeechLm.load(model, Device.cpu())) {
+    try (SpeechLm lm = SpeechLm.load(model, device)) { // float16 on a GPU
       m.put("model", model.toString());
       m.put("architecture", lm.architecture());
       m.put("parameters", lm.parameterCount());
       m.put("dtype", lm.dtype());
+      m.put("device", lm.device().isGpu() ? "gpu:" + lm.device().getDeviceId() : "cpu");
+      m.put("precision", lm.precision().name().toLowerCase(java.util.Locale.ROOT));
       float[][] audioEmbeds = null;
       if (audio != null) {
         AudioClip clip = AudioLoader.load(audio, LogMelSpectrogram.SAMPLE_RATE_HZ);

@@ -114,6 +114,42 @@ public final class KvCache implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Rolls the cache back to its first {@code newLength} positions (every row, every layer), e.g. to
+   * continue a prompt differently without prefilling it again. Left padding is kept.
+   *
+   * @param newLength positions to keep, {@code max(padding) <= newLength <= length()}
+   * @throws RecognitionException if the cache is closed or {@code newLength} is out of range
+   */
+  public void truncate(int newLength) {
+    checkOpen();
+    int minLength = 0;
+    for (int p : padding) {
+      minLength = Math.max(minLength, p);
+    }
+    if (newLength < minLength || newLength > length) {
+      throw new RecognitionException("KV cache", "cannot truncate " + length + " positions to " + newLength
+          + " (allowed " + minLength + " .. " + length + ")");
+    }
+    if (newLength == length) {
+      return;
+    }
+    NDIndex keep = new NDIndex(":, :, 0:{}", newLength);
+    for (int layer = 0; layer < keys.length; layer++) {
+      if (keys[layer] != null) {
+        NDArray k = keys[layer].get(keep).duplicate();
+        NDArray v = values[layer].get(keep).duplicate();
+        k.attach(manager);
+        v.attach(manager);
+        keys[layer].close();
+        values[layer].close();
+        keys[layer] = k;
+        values[layer] = v;
+      }
+    }
+    length = newLength;
+  }
+
   private static NDArray gather(NDArray a, int[] rows, NDManager into) {
     NDList parts = new NDList(rows.length);
     for (int r : rows) {

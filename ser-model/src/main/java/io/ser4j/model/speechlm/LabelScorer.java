@@ -84,12 +84,49 @@ public final class LabelScorer {
    * @throws RecognitionException on a bad prefix (as {@link SpeechLm#logits})
    */
   public Scores score(int[] prefixIds, float[][] audioEmbeds, LabelSet labels) {
+    int[][] tokens = checkedTokens(labels);
+    int longest = 0;
+    for (int[] t : tokens) {
+      longest = Math.max(longest, t.length);
+    }
+    KvCache[] holder = new KvCache[1];
+    float[][] first = model.prefillBatch(new int[][] {prefixIds},
+        audioEmbeds == null ? null : new float[][][] {audioEmbeds}, holder);
+    try (KvCache prefix = holder[0]) {
+      return scoreTokens(prefix, first[0], labels, tokens, longest);
+    }
+  }
+
+  /**
+   * Scores every label of {@code labels} as the continuation of a prefix already held in a one-row
+   * cache (no prefill: the recognizer's own decoding cache is reused). The cache is not changed.
+   *
+   * @param prefix a one-row cache holding the prompt and answer so far, up to {@code "Emotion:"}
+   * @param nextLogits the logits at the prefix's last position (those that predict the next token)
+   * @param labels the candidates (at least one)
+   * @return the distribution, the constrained argmax and the raw scores (equal to {@link
+   *     #score(int[], float[][], LabelSet)} on the same prefix up to float rounding)
+   * @throws IllegalArgumentException if two labels tokenize identically or the cache has several rows
+   * @throws RecognitionException if a label would run past {@code max_position_embeddings}
+   */
+  public Scores score(KvCache prefix, float[] nextLogits, LabelSet labels) {
+    if (prefix == null || prefix.batchSize() != 1) {
+      throw new IllegalArgumentException("a one-row prefix cache is required");
+    }
+    int[][] tokens = checkedTokens(labels);
+    int longest = 0;
+    for (int[] t : tokens) {
+      longest = Math.max(longest, t.length);
+    }
+    return scoreTokens(prefix, nextLogits, labels, tokens, longest);
+  }
+
+  private int[][] checkedTokens(LabelSet labels) {
     if (labels == null || labels.size() == 0) {
       throw new IllegalArgumentException("no candidate labels");
     }
     int n = labels.size();
     int[][] tokens = new int[n][];
-    int longest = 0;
     for (int i = 0; i < n; i++) {
       tokens[i] = labelTokens(labels.get(i));
       if (tokens[i].length == 0) {
@@ -101,31 +138,30 @@ public final class LabelScorer {
               + " tokenize identically " + Arrays.toString(tokens[i]) + "; they cannot be told apart");
         }
       }
-      longest = Math.max(longest, tokens[i].length);
     }
-    KvCache[] holder = new KvCache[1];
-    float[][] first = model.prefillBatch(new int[][] {prefixIds},
-        audioEmbeds == null ? null : new float[][][] {audioEmbeds}, holder);
-    double[] firstLp = Generator.logSoftmax(first[0]);
+    return tokens;
+  }
+
+  private Scores scoreTokens(KvCache prefix, float[] nextLogits, LabelSet labels, int[][] tokens, int longest) {
+    int n = tokens.length;
+    double[] firstLp = Generator.logSoftmax(nextLogits);
     double[] scores = new double[n];
     for (int i = 0; i < n; i++) {
       scores[i] = firstLp[tokens[i][0]];
     }
-    try (KvCache prefix = holder[0]) {
-      if (longest > 1) {
-        int pad = tokenizer.specialId(SpeechTokenizer.ENDOFTEXT);
-        int[][] batch = new int[n][longest - 1];
+    if (longest > 1) {
+      int pad = tokenizer.specialId(SpeechTokenizer.ENDOFTEXT);
+      int[][] batch = new int[n][longest - 1];
+      for (int i = 0; i < n; i++) {
+        Arrays.fill(batch[i], pad);
+        System.arraycopy(tokens[i], 0, batch[i], 0, tokens[i].length - 1);
+      }
+      int[] rows = new int[n]; // all zero: every label continues the one prefix row
+      try (KvCache expanded = prefix.select(rows)) {
+        float[][][] logits = model.stepBatchAll(expanded, batch);
         for (int i = 0; i < n; i++) {
-          Arrays.fill(batch[i], pad);
-          System.arraycopy(tokens[i], 0, batch[i], 0, tokens[i].length - 1);
-        }
-        int[] rows = new int[n]; // all zero: every label continues the one prefix row
-        try (KvCache expanded = prefix.select(rows)) {
-          float[][][] logits = model.stepBatchAll(expanded, batch);
-          for (int i = 0; i < n; i++) {
-            for (int j = 1; j < tokens[i].length; j++) {
-              scores[i] += Generator.logSoftmax(logits[i][j - 1])[tokens[i][j]];
-            }
+          for (int j = 1; j < tokens[i].length; j++) {
+            scores[i] += Generator.logSoftmax(logits[i][j - 1])[tokens[i][j]];
           }
         }
       }

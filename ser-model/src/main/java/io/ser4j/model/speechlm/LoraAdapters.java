@@ -61,7 +61,7 @@ public final class LoraAdapters implements AutoCloseable {
   private LoraAdapters(SpeechLm model, LoraConfig config) {
     this.model = model;
     this.config = config;
-    this.manager = ai.djl.engine.Engine.getEngine(SpeechLm.ENGINE).newBaseManager();
+    this.manager = ai.djl.engine.Engine.getEngine(SpeechLm.ENGINE).newBaseManager(model.device());
     manager.setName("lora");
     this.scale = manager.create((float) config.scaling());
   }
@@ -184,11 +184,12 @@ public final class LoraAdapters implements AutoCloseable {
         NDArray aT = sub.create(a.aT().toFloatArray(), a.aT().getShape());
         NDArray bT = sub.create(a.bT().toFloatArray(), a.bT().getShape());
         NDArray deltaT = aT.matMul(bT).mul(scale); // (in, out) = ((α/r)·B·A)ᵀ
-        NDArray wT = model.decoderWeightT(a.layer(), a.module());
+        NDArray delta = deltaT.transpose(); // (out, in), in sub
+        NDArray w = model.decoderWeight(a.layer(), a.module());
         if (add) {
-          wT.addi(deltaT);
+          w.addi(delta);
         } else {
-          wT.subi(deltaT);
+          w.subi(delta);
         }
       }
     }

@@ -7,14 +7,24 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.RecognitionException;
+import io.ser4j.core.SerException;
+import io.ser4j.model.safetensors.SafeTensorsWriter;
+import io.ser4j.model.safetensors.TensorData;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -57,18 +67,16 @@ public final class SpeechLm implements AutoCloseable {
   /** Padding of an unbatched (one-row) request: none. */
   private static final int[] NO_PAD = {0};
 
-  private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
-
-  /** One audio encoder layer; linear weights kept transposed, {@code (in, out)}. */
+  /** One audio encoder layer; weights in the checkpoint's orientation, Linear {@code (out, in)}. */
   private record EncoderLayer(
-      NDArray attnLnW, NDArray attnLnB, NDArray qT, NDArray qB, NDArray kT, NDArray vT, NDArray vB,
-      NDArray outT, NDArray outB, NDArray ffnLnW, NDArray ffnLnB, NDArray fc1T, NDArray fc1B,
-      NDArray fc2T, NDArray fc2B) {}
+      NDArray attnLnW, NDArray attnLnB, NDArray q, NDArray qB, NDArray k, NDArray v, NDArray vB,
+      NDArray out, NDArray outB, NDArray ffnLnW, NDArray ffnLnB, NDArray fc1, NDArray fc1B,
+      NDArray fc2, NDArray fc2B) {}
 
-  /** One decoder layer; linear weights kept transposed, {@code (in, out)}. */
+  /** One decoder layer; weights in the checkpoint's orientation, Linear {@code (out, in)}. */
   private record DecoderLayer(
-      NDArray inNormW, NDArray qT, NDArray qB, NDArray kT, NDArray kB, NDArray vT, NDArray vB,
-      NDArray oT, NDArray postNormW, NDArray gateT, NDArray upT, NDArray downT) {}
+      NDArray inNormW, NDArray q, NDArray qB, NDArray k, NDArray kB, NDArray v, NDArray vB,
+      NDArray o, NDArray postNormW, NDArray gate, NDArray up, NDArray down) {}
 
   /**
    * The audio path's intermediate outputs of one clip (for parity checks and inspection).
@@ -81,11 +89,43 @@ public final class SpeechLm implements AutoCloseable {
   public record AudioEncoding(
       float[][] encoderHidden, float[][] encoderPooled, float[][] encoderOutput, float[][] projected) {}
 
+  /** The batched audio path's outputs as arrays of the caller's manager ({@code (B, ·, ·)}). */
+  private record EncoderArrays(NDArray hidden, NDArray pooled, NDArray output, NDArray projected) {}
+
+  /** File name of the weights {@link #save} writes. */
+  public static final String WEIGHTS_FILE = "model.safetensors";
+  /** File name of the generation settings in a checkpoint directory. */
+  public static final String GENERATION_CONFIG_FILE = "generation_config.json";
+  /** File name of the tokenizer settings copied along with tokenizer.json when present. */
+  public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+  /** Storage and compute type of the weights and activations. */
+  public enum Precision {
+    /** float32 (CPU default; required for training and LoRA). */
+    FP32,
+    /** float16 (GPU default): weights rounded to half precision, activations in half precision. */
+    FP16
+  }
+
+  /** Checkpoint key of the Whisper position table (frozen: never trained). */
+  public static final String EMBED_POSITIONS = "audio_tower.embed_positions.weight";
+  /** Checkpoint key prefix of the audio encoder's tensors. */
+  public static final String AUDIO_TOWER_PREFIX = "audio_tower.";
+  /** Checkpoint key prefix of the projector's tensors. */
+  public static final String PROJECTOR_PREFIX = "multi_modal_projector.";
+  /** Standard deviation of the normal initialisation of Linear, Conv1d and Embedding weights. */
+  public static final double INITIALIZER_RANGE = 0.02;
+
   private final SpeechLmConfig config;
   private final Path checkpointDir;
+  private final Path tokenizerFile;
   private final NDManager manager;
+  private final boolean trainable;
+  private final DataType computeType;
   private final long parameterCount;
   private final String dtype;
+  /** Every parameter by checkpoint key, checkpoint orientation, load order (a tied lm_head absent). */
+  private final Map<String, NDArray> params = new LinkedHashMap<>();
+  private volatile TrainingScope trainingScope = TrainingScope.NONE;
 
   private final NDArray conv1W; // (D, M, 3)
   private final NDArray conv1B; // (D)
@@ -95,23 +135,29 @@ public final class SpeechLm implements AutoCloseable {
   private final EncoderLayer[] encoderLayers;
   private final NDArray encLnW; // (D)
   private final NDArray encLnB; // (D)
-  private final NDArray projT; // (D, H)
+  private final NDArray proj; // (H, D)
   private final NDArray projB; // (H)
   private final NDArray embedTokens; // (V, H)
   private final DecoderLayer[] decoderLayers;
   private final NDArray normW; // (H)
-  private final NDArray lmHeadT; // (H, V), a transposed view of embed_tokens when tied
+  private final NDArray lmHead; // (V, H): embed_tokens itself when tied
   private final float[] invFreq; // (d/2) RoPE inverse frequencies, float32 as transformers computes them
   /** LoRA adapters every decoder forward applies (unless merged); {@code null}: none. */
   private volatile LoraAdapters adapters;
+  /** Number of {@link #prefillBatch} calls (a cost counter for tests and benchmarks). */
+  private final java.util.concurrent.atomic.AtomicLong prefills = new java.util.concurrent.atomic.AtomicLong();
 
-  private SpeechLm(SpeechLmConfig config, Path dir, NDManager manager, Weights w) {
+  private SpeechLm(SpeechLmConfig config, Path dir, Path tokenizerFile, NDManager manager, Weights w,
+      boolean trainable, Precision precision) {
     this.config = config;
     this.checkpointDir = dir;
+    this.tokenizerFile = tokenizerFile;
     this.manager = manager;
+    this.trainable = trainable;
+    this.computeType = precision == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
     this.parameterCount = w.parameterCount();
     this.dtype = w.dtype();
-    Loader l = new Loader(w, manager);
+    Loader l = new Loader(w, manager, params, computeType);
     SpeechLmConfig.AudioConfig a = config.audioConfig();
     SpeechLmConfig.TextConfig t = config.textConfig();
     long dm = a.dModel();
@@ -119,31 +165,31 @@ public final class SpeechLm implements AutoCloseable {
     conv1B = l.param("audio_tower.conv1.bias", dm);
     conv2W = l.param("audio_tower.conv2.weight", dm, dm, CONV_KERNEL_FRAMES);
     conv2B = l.param("audio_tower.conv2.bias", dm);
-    embedPositions = l.param("audio_tower.embed_positions.weight", a.maxSourcePositions(), dm);
+    embedPositions = l.param(EMBED_POSITIONS, a.maxSourcePositions(), dm);
     encoderLayers = new EncoderLayer[a.encoderLayers()];
     for (int i = 0; i < encoderLayers.length; i++) {
       String p = "audio_tower.layers." + i + ".";
       encoderLayers[i] = new EncoderLayer(
           l.param(p + "self_attn_layer_norm.weight", dm),
           l.param(p + "self_attn_layer_norm.bias", dm),
-          l.linearT(p + "self_attn.q_proj.weight", dm, dm),
+          l.param(p + "self_attn.q_proj.weight", dm, dm),
           l.param(p + "self_attn.q_proj.bias", dm),
-          l.linearT(p + "self_attn.k_proj.weight", dm, dm),
-          l.linearT(p + "self_attn.v_proj.weight", dm, dm),
+          l.param(p + "self_attn.k_proj.weight", dm, dm),
+          l.param(p + "self_attn.v_proj.weight", dm, dm),
           l.param(p + "self_attn.v_proj.bias", dm),
-          l.linearT(p + "self_attn.out_proj.weight", dm, dm),
+          l.param(p + "self_attn.out_proj.weight", dm, dm),
           l.param(p + "self_attn.out_proj.bias", dm),
           l.param(p + "final_layer_norm.weight", dm),
           l.param(p + "final_layer_norm.bias", dm),
-          l.linearT(p + "fc1.weight", a.encoderFfnDim(), dm),
+          l.param(p + "fc1.weight", a.encoderFfnDim(), dm),
           l.param(p + "fc1.bias", a.encoderFfnDim()),
-          l.linearT(p + "fc2.weight", dm, a.encoderFfnDim()),
+          l.param(p + "fc2.weight", dm, a.encoderFfnDim()),
           l.param(p + "fc2.bias", dm));
     }
     encLnW = l.param("audio_tower.layer_norm.weight", dm);
     encLnB = l.param("audio_tower.layer_norm.bias", dm);
     long h = t.hiddenSize();
-    projT = l.linearT("multi_modal_projector.linear.weight", h, dm);
+    proj = l.param("multi_modal_projector.linear.weight", h, dm);
     projB = l.param("multi_modal_projector.linear.bias", h);
     embedTokens = l.param("language_model.model.embed_tokens.weight", t.vocabSize(), h);
     long qDim = (long) t.numAttentionHeads() * t.headDim();
@@ -153,30 +199,30 @@ public final class SpeechLm implements AutoCloseable {
       String p = "language_model.model.layers." + i + ".";
       decoderLayers[i] = new DecoderLayer(
           l.param(p + "input_layernorm.weight", h),
-          l.linearT(p + "self_attn.q_proj.weight", qDim, h),
+          l.param(p + "self_attn.q_proj.weight", qDim, h),
           l.param(p + "self_attn.q_proj.bias", qDim),
-          l.linearT(p + "self_attn.k_proj.weight", kvDim, h),
+          l.param(p + "self_attn.k_proj.weight", kvDim, h),
           l.param(p + "self_attn.k_proj.bias", kvDim),
-          l.linearT(p + "self_attn.v_proj.weight", kvDim, h),
+          l.param(p + "self_attn.v_proj.weight", kvDim, h),
           l.param(p + "self_attn.v_proj.bias", kvDim),
-          l.linearT(p + "self_attn.o_proj.weight", h, qDim),
+          l.param(p + "self_attn.o_proj.weight", h, qDim),
           l.param(p + "post_attention_layernorm.weight", h),
-          l.linearT(p + "mlp.gate_proj.weight", t.intermediateSize(), h),
-          l.linearT(p + "mlp.up_proj.weight", t.intermediateSize(), h),
-          l.linearT(p + "mlp.down_proj.weight", h, t.intermediateSize()));
+          l.param(p + "mlp.gate_proj.weight", t.intermediateSize(), h),
+          l.param(p + "mlp.up_proj.weight", t.intermediateSize(), h),
+          l.param(p + "mlp.down_proj.weight", h, t.intermediateSize()));
     }
     normW = l.param("language_model.model.norm.weight", h);
-    String lmHead = "language_model.lm_head.weight";
+    String lmHeadName = "language_model.lm_head.weight";
     if (t.tieWordEmbeddings()) {
-      lmHeadT = embedTokens.transpose();
+      lmHead = embedTokens;
     } else {
-      lmHeadT = l.linearT(lmHead, t.vocabSize(), h);
+      lmHead = l.param(lmHeadName, t.vocabSize(), h);
     }
     Set<String> unexpected = new TreeSet<>(w.names());
-    unexpected.removeAll(l.used);
+    unexpected.removeAll(params.keySet());
     if (!unexpected.isEmpty()) {
       throw new ModelLoadException(dir.toString(), "unexpected tensors for this config: "
-          + unexpected + (unexpected.contains(lmHead) ? " (tie_word_embeddings is true)" : ""));
+          + unexpected + (unexpected.contains(lmHeadName) ? " (tie_word_embeddings is true)" : ""));
     }
     invFreq = new float[t.headDim() / 2];
     for (int i = 0; i < invFreq.length; i++) {
@@ -186,33 +232,102 @@ public final class SpeechLm implements AutoCloseable {
     }
   }
 
-  /** Creates parameter arrays in the model manager and remembers which keys were read. */
+  /** Creates parameter arrays in the model manager and records them by key. */
   private static final class Loader {
     private final Weights w;
     private final NDManager manager;
-    private final Set<String> used = new HashSet<>();
+    private final Map<String, NDArray> into;
+    private final DataType type;
 
-    Loader(Weights w, NDManager manager) {
+    Loader(Weights w, NDManager manager, Map<String, NDArray> into, DataType type) {
       this.w = w;
       this.manager = manager;
+      this.into = into;
+      this.type = type;
     }
 
     NDArray param(String name, long... shape) {
       float[] values = w.get(name, shape);
-      used.add(name);
       NDArray a = manager.create(values, new Shape(shape));
+      if (type != DataType.FLOAT32) {
+        NDArray cast = a.toType(type, false);
+        a.close();
+        a = cast;
+      }
       a.setName(name);
+      into.put(name, a);
       return a;
-    }
-
-    /** A Linear weight stored {@code (out, in)}, returned as the {@code (in, out)} view. */
-    NDArray linearT(String name, long out, long in) {
-      return param(name, out, in).transpose();
     }
   }
 
   /**
-   * Loads a checkpoint directory (config.json + model.safetensors or a sharded index) onto a device.
+   * The tensor keys and shapes a checkpoint of this config holds, in the order {@link #save} writes
+   * them (a tied {@code lm_head} absent).
+   *
+   * @param config the architecture
+   * @return key → shape, checkpoint orientation (Linear {@code (out, in)})
+   */
+  public static Map<String, long[]> tensorShapes(SpeechLmConfig config) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    SpeechLmConfig.AudioConfig a = config.audioConfig();
+    SpeechLmConfig.TextConfig t = config.textConfig();
+    long dm = a.dModel();
+    out.put("audio_tower.conv1.weight", new long[] {dm, a.numMelBins(), CONV_KERNEL_FRAMES});
+    out.put("audio_tower.conv1.bias", new long[] {dm});
+    out.put("audio_tower.conv2.weight", new long[] {dm, dm, CONV_KERNEL_FRAMES});
+    out.put("audio_tower.conv2.bias", new long[] {dm});
+    out.put(EMBED_POSITIONS, new long[] {a.maxSourcePositions(), dm});
+    for (int i = 0; i < a.encoderLayers(); i++) {
+      String p = "audio_tower.layers." + i + ".";
+      out.put(p + "self_attn_layer_norm.weight", new long[] {dm});
+      out.put(p + "self_attn_layer_norm.bias", new long[] {dm});
+      out.put(p + "self_attn.q_proj.weight", new long[] {dm, dm});
+      out.put(p + "self_attn.q_proj.bias", new long[] {dm});
+      out.put(p + "self_attn.k_proj.weight", new long[] {dm, dm});
+      out.put(p + "self_attn.v_proj.weight", new long[] {dm, dm});
+      out.put(p + "self_attn.v_proj.bias", new long[] {dm});
+      out.put(p + "self_attn.out_proj.weight", new long[] {dm, dm});
+      out.put(p + "self_attn.out_proj.bias", new long[] {dm});
+      out.put(p + "final_layer_norm.weight", new long[] {dm});
+      out.put(p + "final_layer_norm.bias", new long[] {dm});
+      out.put(p + "fc1.weight", new long[] {a.encoderFfnDim(), dm});
+      out.put(p + "fc1.bias", new long[] {a.encoderFfnDim()});
+      out.put(p + "fc2.weight", new long[] {dm, a.encoderFfnDim()});
+      out.put(p + "fc2.bias", new long[] {dm});
+    }
+    out.put("audio_tower.layer_norm.weight", new long[] {dm});
+    out.put("audio_tower.layer_norm.bias", new long[] {dm});
+    long h = t.hiddenSize();
+    out.put("multi_modal_projector.linear.weight", new long[] {h, dm});
+    out.put("multi_modal_projector.linear.bias", new long[] {h});
+    out.put("language_model.model.embed_tokens.weight", new long[] {t.vocabSize(), h});
+    long qDim = (long) t.numAttentionHeads() * t.headDim();
+    long kvDim = (long) t.numKeyValueHeads() * t.headDim();
+    for (int i = 0; i < t.numHiddenLayers(); i++) {
+      String p = "language_model.model.layers." + i + ".";
+      out.put(p + "input_layernorm.weight", new long[] {h});
+      out.put(p + "self_attn.q_proj.weight", new long[] {qDim, h});
+      out.put(p + "self_attn.q_proj.bias", new long[] {qDim});
+      out.put(p + "self_attn.k_proj.weight", new long[] {kvDim, h});
+      out.put(p + "self_attn.k_proj.bias", new long[] {kvDim});
+      out.put(p + "self_attn.v_proj.weight", new long[] {kvDim, h});
+      out.put(p + "self_attn.v_proj.bias", new long[] {kvDim});
+      out.put(p + "self_attn.o_proj.weight", new long[] {h, qDim});
+      out.put(p + "post_attention_layernorm.weight", new long[] {h});
+      out.put(p + "mlp.gate_proj.weight", new long[] {t.intermediateSize(), h});
+      out.put(p + "mlp.up_proj.weight", new long[] {t.intermediateSize(), h});
+      out.put(p + "mlp.down_proj.weight", new long[] {h, t.intermediateSize()});
+    }
+    out.put("language_model.model.norm.weight", new long[] {h});
+    if (!t.tieWordEmbeddings()) {
+      out.put("language_model.lm_head.weight", new long[] {t.vocabSize(), h});
+    }
+    return out;
+  }
+
+  /**
+   * Loads a checkpoint directory (config.json + model.safetensors or a sharded index) onto a device,
+   * for inference: the weights' manager is capped and {@link #setTrainable} is refused.
    *
    * @param checkpointDir the Hugging Face–layout directory
    * @param device where the weights live ({@code Device.cpu()} in the default build)
@@ -222,25 +337,161 @@ public final class SpeechLm implements AutoCloseable {
    *     in the message, unsupported dtype or config value)
    */
   public static SpeechLm load(Path checkpointDir, Device device) {
+    return load(checkpointDir, device, device.isGpu() ? Precision.FP16 : Precision.FP32);
+  }
+
+  /**
+   * Loads a checkpoint for inference in the given precision (see {@link #load(Path, Device)}).
+   *
+   * @param checkpointDir the Hugging Face–layout directory
+   * @param device where the weights live
+   * @param precision {@link Precision#FP32}, or {@link Precision#FP16} (weights rounded to half
+   *     precision; intended for GPUs, also runs on the CPU)
+   * @return the loaded model
+   * @throws ModelLoadException as {@link #load(Path, Device)}
+   */
+  public static SpeechLm load(Path checkpointDir, Device device, Precision precision) {
+    return load(checkpointDir, device, false, precision);
+  }
+
+  /**
+   * Loads a checkpoint on the device a {@link SpeechLmDevice} resolves to (float16 on a GPU).
+   *
+   * @param checkpointDir the Hugging Face–layout directory
+   * @param device {@code auto}, {@code cpu} or {@code gpu[:N]}
+   * @return the loaded model
+   * @throws ModelLoadException as {@link #load(Path, Device)}, or when a GPU is requested but absent
+   */
+  public static SpeechLm load(Path checkpointDir, SpeechLmDevice device) {
+    return load(checkpointDir, device.resolve());
+  }
+
+  /**
+   * Loads a checkpoint directory for training (all parameters may be made trainable with {@link
+   * #setTrainable}; weights are widened to float32). Otherwise as {@link #load(Path, Device)}.
+   *
+   * @param checkpointDir the Hugging Face–layout directory
+   * @param device where the weights live
+   * @return the loaded model (no parameter requires a gradient until {@link #setTrainable})
+   * @throws ModelLoadException as {@link #load(Path, Device)}
+   */
+  public static SpeechLm loadTrainable(Path checkpointDir, Device device) {
+    return load(checkpointDir, device, true, Precision.FP32);
+  }
+
+  private static SpeechLm load(Path checkpointDir, Device device, boolean trainable, Precision precision) {
     if (!Files.isDirectory(checkpointDir)) {
       throw new ModelLoadException(checkpointDir.toString(), "not a directory");
     }
     SpeechLmConfig config = SpeechLmConfig.load(checkpointDir);
-    NDManager manager;
-    try {
-      manager = Engine.getEngine(ENGINE).newBaseManager(device);
-    } catch (RuntimeException e) {
-      throw new ModelLoadException(checkpointDir.toString(), "DJL engine " + ENGINE + " unavailable: " + e.getMessage(), e);
-    }
+    NDManager manager = newManager(checkpointDir.toString(), device);
     manager.setName("speechlm:" + checkpointDir.getFileName());
     try (Weights w = WeightSourceWeights.open(checkpointDir)) {
-      SpeechLm model = new SpeechLm(config, checkpointDir, manager, w);
-      manager.cap();
+      Path tok = checkpointDir.resolve(SpeechTokenizer.FILE);
+      SpeechLm model = new SpeechLm(config, checkpointDir, Files.isRegularFile(tok) ? tok : null, manager, w,
+          trainable, precision);
+      if (!trainable) {
+        manager.cap();
+      }
       return model;
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
+  }
+
+  private static NDManager newManager(String what, Device device) {
+    try {
+      return Engine.getEngine(ENGINE).newBaseManager(device);
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(what, "DJL engine " + ENGINE + " unavailable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A new, randomly initialised model for training from scratch, deterministic in {@code seed}:
+   * Linear, Conv1d and Embedding weights (token embeddings and an untied {@code lm_head} included) are
+   * drawn from {@code normal(0, }{@link #INITIALIZER_RANGE}{@code )}, biases are 0, LayerNorm/RMSNorm
+   * weights 1, and {@link #EMBED_POSITIONS} holds Whisper's sinusoidal table (frozen, as in Hugging
+   * Face's Qwen2-Audio encoder). Each tensor draws from its own {@link Random} seeded with {@code seed}
+   * and the tensor's key, in row-major order, so the values do not depend on the device or on other
+   * tensors. The model is trainable ({@link #setTrainable}); {@link #save} writes it as a checkpoint
+   * {@link #load} reads.
+   *
+   * @param config the architecture, e.g. {@link SpeechLmConfig#preset}; its {@code vocab_size} must
+   *     cover the tokenizer and its {@code audio_token_index} must be the tokenizer's {@code <|AUDIO|>}
+   * @param tokenizer the tokenizer whose {@code tokenizer.json} {@link #save} copies
+   * @param seed initialisation seed
+   * @param device where the weights live
+   * @return the model; close it to free the weights
+   * @throws ModelLoadException if the config does not fit the tokenizer
+   */
+  public static SpeechLm initialise(SpeechLmConfig config, SpeechTokenizer tokenizer, long seed, Device device) {
+    String where = tokenizer.file().toString();
+    if (config.textConfig().vocabSize() < tokenizer.vocabSize()) {
+      throw new ModelLoadException(where, "tokenizer has " + tokenizer.vocabSize()
+          + " ids but the config's vocab_size is " + config.textConfig().vocabSize());
+    }
+    int audioId = tokenizer.specialId(SpeechTokenizer.AUDIO);
+    if (config.audioTokenIndex() != audioId) {
+      throw new ModelLoadException(where, "config audio_token_index " + config.audioTokenIndex()
+          + " is not the tokenizer's " + SpeechTokenizer.AUDIO + " id " + audioId);
+    }
+    Map<String, float[]> values = new LinkedHashMap<>();
+    Map<String, long[]> shapes = tensorShapes(config);
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      values.put(e.getKey(), initialValues(config, e.getKey(), e.getValue(), seed));
+    }
+    NDManager manager = newManager(where, device);
+    manager.setName("speechlm:initialised");
+    try (Weights w = new ArrayWeights(values, shapes, "initialised (seed " + seed + ")")) {
+      return new SpeechLm(config, tokenizer.file().getParent(), tokenizer.file(), manager, w, true, Precision.FP32);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Initial values of one tensor (see {@link #initialise}). */
+  static float[] initialValues(SpeechLmConfig config, String name, long[] shape, long seed) {
+    long numel = 1;
+    for (long d : shape) {
+      numel = Math.multiplyExact(numel, d);
+    }
+    float[] v = new float[Math.toIntExact(numel)];
+    if (name.equals(EMBED_POSITIONS)) {
+      return whisperSinusoids((int) shape[0], (int) shape[1]);
+    }
+    if (name.endsWith(".bias")) {
+      return v;
+    }
+    if (name.contains("norm.") || name.endsWith("_layernorm.weight")) {
+      Arrays.fill(v, 1f);
+      return v;
+    }
+    Random rnd = new Random(seed * 1_000_003L + name.hashCode());
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (rnd.nextGaussian() * INITIALIZER_RANGE);
+    }
+    return v;
+  }
+
+  /**
+   * Whisper's sinusoidal position table {@code (length, channels)}: {@code [sin(t·inv) | cos(t·inv)]}
+   * with {@code inv_i = exp(−i·ln(10000)/(channels/2 − 1))}, computed in double and rounded to float.
+   */
+  static float[] whisperSinusoids(int length, int channels) {
+    int half = channels / 2;
+    double inc = Math.log(10000.0) / (half - 1);
+    float[] out = new float[length * channels];
+    for (int t = 0; t < length; t++) {
+      for (int i = 0; i < half; i++) {
+        double x = t * Math.exp(-inc * i);
+        out[t * channels + i] = (float) Math.sin(x);
+        out[t * channels + half + i] = (float) Math.cos(x);
+      }
+    }
+    return out;
   }
 
   /** The parsed config.json. */
@@ -266,6 +517,11 @@ public final class SpeechLm implements AutoCloseable {
   /** Storage dtype of the checkpoint ({@code float32}, {@code bfloat16}, ...); computation is float32. */
   public String dtype() {
     return dtype;
+  }
+
+  /** Number of {@link #prefillBatch} calls so far (prompt prefills; a cost counter). */
+  public long prefillCount() {
+    return prefills.get();
   }
 
   /** Number of NDArrays the model's own manager holds (weights; constant after load — a leak check). */
@@ -302,77 +558,120 @@ public final class SpeechLm implements AutoCloseable {
    * @throws RecognitionException if the shape does not fit the config or values are not finite
    */
   public AudioEncoding encodeAudioDetailed(float[][] logMel) {
-    SpeechLmConfig.AudioConfig a = config.audioConfig();
-    int frames = checkLogMel(logMel);
-    int t = (frames - 1) / 2 + 1;
-    if (t > a.maxSourcePositions()) {
-      throw new RecognitionException("log-mel", frames + " frames give " + t
-          + " encoder positions > max_source_positions " + a.maxSourcePositions());
-    }
-    int n = t / POOL_FRAMES;
-    if (n < 1) {
-      throw new RecognitionException("log-mel", frames + " frames give no audio frame after pooling (need >= 3)");
-    }
+    int frames = checkLogMel(logMel, "log-mel");
     try (NDManager sub = manager.newSubManager()) {
-      float[] flat = new float[a.numMelBins() * frames];
-      for (int m = 0; m < a.numMelBins(); m++) {
-        System.arraycopy(logMel[m], 0, flat, m * frames, frames);
-      }
-      NDArray mel = sub.create(flat, new Shape(1, a.numMelBins(), frames)); // (1, M, L)
-      NDArray x = gelu(conv(mel, conv1W, conv1B, 1)); // (1, D, L)
-      x = gelu(conv(x, conv2W, conv2B, 2)); // (1, D, T)
-      x = x.squeeze(0).transpose(); // (T, D)
-      if (a.scaleEmbedding()) {
-        x = x.mul((float) Math.sqrt(a.dModel()));
-      }
-      x = x.add(embedPositions.get(sub, new NDIndex("0:{}", t))); // (T, D)
-      for (EncoderLayer layer : encoderLayers) {
-        x = x.add(encoderAttention(layerNorm(x, layer.attnLnW(), layer.attnLnB()), layer));
-        NDArray f = gelu(linear(layerNorm(x, layer.ffnLnW(), layer.ffnLnB()), layer.fc1T(), layer.fc1B()));
-        x = x.add(linear(f, layer.fc2T(), layer.fc2B()));
-      }
-      NDArray hidden = x; // (T, D)
-      NDArray pooled = hidden.get(new NDIndex("0:{}", POOL_FRAMES * n))
-          .reshape(n, POOL_FRAMES, a.dModel()).sum(new int[] {1}).div(POOL_FRAMES); // (N, D)
-      NDArray out = layerNorm(pooled, encLnW, encLnB); // (N, D)
-      NDArray projected = linear(out, projT, projB); // (N, H)
-      return new AudioEncoding(toRows(hidden), toRows(pooled), toRows(out), toRows(projected));
+      EncoderArrays e = encodeBatch(sub, new float[][][] {logMel}, new int[] {frames});
+      return new AudioEncoding(toRows(e.hidden().squeeze(0)), toRows(e.pooled().squeeze(0)),
+          toRows(e.output().squeeze(0)), toRows(e.projected().squeeze(0)));
     }
   }
 
-  private int checkLogMel(float[][] logMel) {
-    int bins = config.audioConfig().numMelBins();
+  /**
+   * The audio path on a zero-padded batch: {@code (B, M, Lmax)} log-mel, conv1 output zeroed past each
+   * clip's length (so that conv2 sees what zero padding gives an unpadded clip), encoder keys past
+   * each clip's {@code T_b} masked. Row {@code b}'s first {@code T_b} encoder frames and first
+   * {@code N_b} audio frames equal those of the clip run alone (up to float rounding); later frames
+   * are padding.
+   *
+   * @param logMels per clip {@code (M, L_b)}, checked
+   * @param frames per clip {@code L_b}
+   */
+  private EncoderArrays encodeBatch(NDManager sub, float[][][] logMels, int[] frames) {
+    SpeechLmConfig.AudioConfig a = config.audioConfig();
+    int b = logMels.length;
+    int bins = a.numMelBins();
+    int maxFrames = 0;
+    for (int f : frames) {
+      maxFrames = Math.max(maxFrames, f);
+    }
+    int t = (maxFrames - 1) / 2 + 1;
+    int n = t / POOL_FRAMES;
+    float[] flat = new float[b * bins * maxFrames];
+    float[] frameMask = new float[b * maxFrames];
+    float[] keyMask = new float[b * t];
+    boolean padded = false;
+    for (int r = 0; r < b; r++) {
+      for (int m = 0; m < bins; m++) {
+        System.arraycopy(logMels[r][m], 0, flat, (r * bins + m) * maxFrames, frames[r]);
+      }
+      Arrays.fill(frameMask, r * maxFrames, r * maxFrames + frames[r], 1f);
+      int valid = (frames[r] - 1) / 2 + 1;
+      Arrays.fill(keyMask, r * t + valid, (r + 1) * t, PAD_MASK);
+      padded |= frames[r] < maxFrames;
+    }
+    NDArray mel = act(sub.create(flat, new Shape(b, bins, maxFrames))); // (B, M, L)
+    NDArray x = gelu(conv(mel, conv1W, conv1B, 1)); // (B, D, L)
+    if (padded) {
+      x = x.mul(act(sub.create(frameMask, new Shape(b, 1, maxFrames))));
+    }
+    x = gelu(conv(x, conv2W, conv2B, 2)); // (B, D, T)
+    x = x.transpose(0, 2, 1); // (B, T, D)
+    if (a.scaleEmbedding()) {
+      x = x.mul(act(sub.create((float) Math.sqrt(a.dModel()))));
+    }
+    x = x.add(embedPositions.get(sub, new NDIndex("0:{}", t))); // (B, T, D)
+    NDArray mask = padded ? sub.create(keyMask, new Shape(b, 1, 1, t)) : null; // float32, see softmaxMasked
+    NDArray scaling = act(sub.create((float) Math.pow(a.headDim(), -0.5)));
+    for (EncoderLayer layer : encoderLayers) {
+      x = x.add(encoderAttention(layerNorm(x, layer.attnLnW(), layer.attnLnB()), layer, mask, scaling));
+      NDArray f = gelu(linear(layerNorm(x, layer.ffnLnW(), layer.ffnLnB()), layer.fc1(), layer.fc1B()));
+      x = x.add(linear(f, layer.fc2(), layer.fc2B()));
+    }
+    NDArray hidden = x; // (B, T, D)
+    NDArray pooled = hidden.get(new NDIndex(":, 0:{}", POOL_FRAMES * n))
+        .reshape(b, n, POOL_FRAMES, a.dModel()).mean(new int[] {2}); // (B, N, D)
+    NDArray out = layerNorm(pooled, encLnW, encLnB); // (B, N, D)
+    NDArray projected = linear(out, proj, projB); // (B, N, H)
+    return new EncoderArrays(hidden, pooled, out, projected);
+  }
+
+  /**
+   * Checks a log-mel's shape, values and encoder length.
+   *
+   * @return its frame count {@code L}
+   */
+  private int checkLogMel(float[][] logMel, String what) {
+    SpeechLmConfig.AudioConfig a = config.audioConfig();
+    int bins = a.numMelBins();
     if (logMel == null || logMel.length != bins) {
-      throw new RecognitionException("log-mel", (logMel == null ? "null" : logMel.length + " bins")
+      throw new RecognitionException(what, (logMel == null ? "null" : logMel.length + " bins")
           + " but the checkpoint's num_mel_bins is " + bins);
     }
     int frames = logMel[0] == null ? 0 : logMel[0].length;
     for (int m = 0; m < bins; m++) {
       if (logMel[m] == null || logMel[m].length != frames) {
-        throw new RecognitionException("log-mel", "row " + m + " does not have " + frames + " frames like row 0");
+        throw new RecognitionException(what, "row " + m + " does not have " + frames + " frames like row 0");
       }
       for (float v : logMel[m]) {
         if (!Float.isFinite(v)) {
-          throw new RecognitionException("log-mel", "non-finite value in bin " + m);
+          throw new RecognitionException(what, "non-finite value in bin " + m);
         }
       }
+    }
+    int t = (frames - 1) / 2 + 1;
+    if (t > a.maxSourcePositions()) {
+      throw new RecognitionException(what, frames + " frames give " + t
+          + " encoder positions > max_source_positions " + a.maxSourcePositions());
+    }
+    if (t / POOL_FRAMES < 1) {
+      throw new RecognitionException(what, frames + " frames give no audio frame after pooling (need >= 3)");
     }
     return frames;
   }
 
-  /** Bidirectional multi-head attention of the encoder: {@code (T, D) → (T, D)}. */
-  private NDArray encoderAttention(NDArray x, EncoderLayer l) {
+  /** Bidirectional multi-head attention of the encoder: {@code (B, T, D) → (B, T, D)}. */
+  private NDArray encoderAttention(NDArray x, EncoderLayer l, NDArray mask, NDArray scaling) {
     SpeechLmConfig.AudioConfig a = config.audioConfig();
-    long t = x.getShape().get(0);
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
     int heads = a.encoderAttentionHeads();
     int hd = a.headDim();
-    float scaling = (float) Math.pow(hd, -0.5);
-    NDArray q = linear(x, l.qT(), l.qB()).mul(scaling).reshape(t, heads, hd).transpose(1, 0, 2); // (h, T, hd)
-    NDArray k = x.matMul(l.kT()).reshape(t, heads, hd).transpose(1, 0, 2);
-    NDArray v = linear(x, l.vT(), l.vB()).reshape(t, heads, hd).transpose(1, 0, 2);
-    NDArray w = q.matMul(k.transpose(0, 2, 1)).softmax(-1); // (h, T, T)
-    NDArray o = w.matMul(v).transpose(1, 0, 2).reshape(t, a.dModel()); // (T, D)
-    return linear(o, l.outT(), l.outB());
+    NDArray q = linear(x, l.q(), l.qB()).mul(scaling).reshape(b, t, heads, hd).transpose(0, 2, 1, 3); // (B, h, T, hd)
+    NDArray k = linear(x, l.k(), null).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+    NDArray v = linear(x, l.v(), l.vB()).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+    NDArray w = softmaxMasked(q.matMul(k.transpose(0, 1, 3, 2)), mask); // (B, h, T, T)
+    NDArray o = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, a.dModel()); // (B, T, D)
+    return linear(o, l.out(), l.outB());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -423,13 +722,13 @@ public final class SpeechLm implements AutoCloseable {
         NDArray x = embedPrompt(sub, inputIds, audioEmbeds);
         pos = (int) x.getShape().get(0);
         checkLength(pos + maxNewTokens - 1);
-        next = argMax(decode(x.expandDims(0), cache, NO_PAD, true, false).toFloatArray());
+        next = argMax(floats(decode(x.expandDims(0), cache, NO_PAD, true, false)));
       }
       out[0] = next;
       for (int i = 1; i < maxNewTokens; i++) {
         try (NDManager sub = manager.newSubManager()) {
           NDArray x = embedTokens(sub, new int[] {out[i - 1]}); // (1, H)
-          out[i] = argMax(decode(x.expandDims(0), cache, NO_PAD, true, false).toFloatArray());
+          out[i] = argMax(floats(decode(x.expandDims(0), cache, NO_PAD, true, false)));
           pos++;
         }
       }
@@ -457,7 +756,7 @@ public final class SpeechLm implements AutoCloseable {
         if (i > 0) { // generated ids are plain tokens, even one equal to audio_token_index
           x = x.concat(embedTokens(sub, Arrays.copyOf(out, i)), 0);
         }
-        out[i] = argMax(decode(x.expandDims(0), null, NO_PAD, true, false).toFloatArray());
+        out[i] = argMax(floats(decode(x.expandDims(0), null, NO_PAD, true, false)));
       }
     }
     return out;
@@ -497,6 +796,7 @@ public final class SpeechLm implements AutoCloseable {
     }
     int b = inputIds.length;
     int h = config.textConfig().hiddenSize();
+    prefills.incrementAndGet();
     try (NDManager sub = manager.newSubManager()) {
       NDArray[] rows = new NDArray[b];
       int longest = 0;
@@ -509,7 +809,7 @@ public final class SpeechLm implements AutoCloseable {
       for (int i = 0; i < b; i++) {
         int len = (int) rows[i].getShape().get(0);
         pad[i] = longest - len;
-        NDArray r = pad[i] == 0 ? rows[i] : sub.zeros(new Shape(pad[i], h)).concat(rows[i], 0);
+        NDArray r = pad[i] == 0 ? rows[i] : sub.zeros(new Shape(pad[i], h), computeType).concat(rows[i], 0);
         padded.add(r);
       }
       KvCache cache = new KvCache(manager.newSubManager(), decoderLayers.length, pad);
@@ -557,7 +857,7 @@ public final class SpeechLm implements AutoCloseable {
       int rows = (int) s.get(0);
       int t = (int) s.get(1);
       int v = (int) s.get(2);
-      float[] flat = logits.toFloatArray();
+      float[] flat = floats(logits);
       float[][][] out = new float[rows][t][];
       for (int r = 0; r < rows; r++) {
         for (int i = 0; i < t; i++) {
@@ -608,7 +908,7 @@ public final class SpeechLm implements AutoCloseable {
         throw new RecognitionException("KV cache", cache.batchSize() + " rows; use stepBatch");
       }
       NDArray x = embedTokens(sub, inputIds).expandDims(0);
-      return decode(x, cache, cache.padding(), true, false).toFloatArray();
+      return floats(decode(x, cache, cache.padding(), true, false));
     }
   }
 
@@ -680,7 +980,7 @@ public final class SpeechLm implements AutoCloseable {
     if (placeholder > 0) {
       parts.add(embedTokens(sub, Arrays.copyOfRange(ids, 0, placeholder)));
     }
-    parts.add(sub.create(flat, new Shape(audio.length, h)));
+    parts.add(act(sub.create(flat, new Shape(audio.length, h))));
     if (placeholder < ids.length - 1) {
       parts.add(embedTokens(sub, Arrays.copyOfRange(ids, placeholder + 1, ids.length)));
     }
@@ -698,6 +998,18 @@ public final class SpeechLm implements AutoCloseable {
    * @param training apply LoRA dropout
    */
   private NDArray decode(NDArray x, KvCache cache, int[] pad, boolean lastOnly, boolean training) {
+    NDArray hidden = decodeHidden(x, cache, pad, training);
+    if (lastOnly) {
+      long t = hidden.getShape().get(1);
+      return head(hidden.get(new NDIndex(":, {}:", t - 1))).squeeze(1); // (B, V)
+    }
+    return head(hidden); // (B, T, V)
+  }
+
+  /**
+   * The decoder layers on {@code x (B, T, H)} (see {@link #decode}), before the final norm.
+   */
+  private NDArray decodeHidden(NDArray x, KvCache cache, int[] pad, boolean training) {
     LoraAdapters lora = adapters;
     if (lora != null && lora.merged()) {
       lora = null; // folded into the weights
@@ -713,11 +1025,13 @@ public final class SpeechLm implements AutoCloseable {
     for (int o : offsets) {
       padded |= o > 0;
     }
-    // RoPE tables (B, 1, T, d): cos/sin of [pos·inv_freq | pos·inv_freq], float32 as transformers computes them
-    float[] cos = new float[b * t * d];
-    float[] sin = new float[b * t * d];
+    // RoPE tables (B', 1, T, d): cos/sin of [pos·inv_freq | pos·inv_freq], float32 as transformers
+    // computes them; B' = 1 (broadcast over the batch) when no row is left-padded
+    int rows = padded ? b : 1;
+    float[] cos = new float[rows * t * d];
+    float[] sin = new float[rows * t * d];
     int half = d / 2;
-    for (int r = 0; r < b; r++) {
+    for (int r = 0; r < rows; r++) {
       for (int p = 0; p < t; p++) {
         int base = (r * t + p) * d;
         int position = Math.max(0, past + p - offsets[r]);
@@ -732,15 +1046,15 @@ public final class SpeechLm implements AutoCloseable {
         }
       }
     }
-    NDArray cosNd = sub.create(cos, new Shape(b, 1, t, d));
-    NDArray sinNd = sub.create(sin, new Shape(b, 1, t, d));
+    NDArray cosNd = act(sub.create(cos, new Shape(rows, 1, t, d)));
+    NDArray sinNd = act(sub.create(sin, new Shape(rows, 1, t, d)));
     NDArray mask = null;
     int s = past + t;
     if (t > 1 || padded) {
       // causal: -inf above the diagonal; padding: a large finite negative so that a padding query row
       // (all of whose keys are padding) stays finite instead of NaN
-      float[] m = new float[b * t * s];
-      for (int r = 0; r < b; r++) {
+      float[] m = new float[rows * t * s];
+      for (int r = 0; r < rows; r++) {
         for (int q = 0; q < t; q++) {
           int base = (r * t + q) * s;
           for (int k = 0; k < Math.min(offsets[r], s); k++) {
@@ -751,25 +1065,26 @@ public final class SpeechLm implements AutoCloseable {
           }
         }
       }
-      mask = sub.create(m, new Shape(b, 1, t, s));
+      mask = sub.create(m, new Shape(rows, 1, t, s)); // float32, see softmaxMasked
     }
     for (int i = 0; i < decoderLayers.length; i++) {
       DecoderLayer l = decoderLayers[i];
       x = x.add(decoderAttention(rmsNorm(x, l.inNormW()), l, i, cosNd, sinNd, mask, cache, lora, training));
       NDArray h2 = rmsNorm(x, l.postNormW());
-      NDArray gate = proj(h2, l.gateT(), null, lora, i, "mlp.gate_proj", training);
+      NDArray gate = proj(h2, l.gate(), null, lora, i, "mlp.gate_proj", training);
       NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()); // silu
-      NDArray up = proj(h2, l.upT(), null, lora, i, "mlp.up_proj", training);
-      x = x.add(proj(act.mul(up), l.downT(), null, lora, i, "mlp.down_proj", training));
+      NDArray up = proj(h2, l.up(), null, lora, i, "mlp.up_proj", training);
+      x = x.add(proj(act.mul(up), l.down(), null, lora, i, "mlp.down_proj", training));
     }
     if (cache != null) {
       cache.advance(t);
     }
-    if (lastOnly) {
-      x = x.get(new NDIndex(":, {}:", t - 1));
-    }
-    NDArray logits = rmsNorm(x, normW).matMul(lmHeadT); // (B, T or 1, V)
-    return lastOnly ? logits.squeeze(1) : logits;
+    return x;
+  }
+
+  /** The final RMSNorm and the LM head: {@code (..., H) → (..., V)}. */
+  private NDArray head(NDArray x) {
+    return linear(rmsNorm(x, normW), lmHead, null);
   }
 
   /** Causal GQA attention with RoPE: {@code h (B, T, H) → (B, T, H)}. */
@@ -782,11 +1097,11 @@ public final class SpeechLm implements AutoCloseable {
     int heads = c.numAttentionHeads();
     int kvHeads = c.numKeyValueHeads();
     int d = c.headDim();
-    NDArray q = proj(h, l.qT(), l.qB(), lora, layer, "self_attn.q_proj", training)
+    NDArray q = proj(h, l.q(), l.qB(), lora, layer, "self_attn.q_proj", training)
         .reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, heads, T, d)
-    NDArray k = proj(h, l.kT(), l.kB(), lora, layer, "self_attn.k_proj", training)
+    NDArray k = proj(h, l.k(), l.kB(), lora, layer, "self_attn.k_proj", training)
         .reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
-    NDArray v = proj(h, l.vT(), l.vB(), lora, layer, "self_attn.v_proj", training)
+    NDArray v = proj(h, l.v(), l.vB(), lora, layer, "self_attn.v_proj", training)
         .reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3); // (B, KV, T, d)
     q = rope(q, cos, sin);
     k = rope(k, cos, sin);
@@ -803,23 +1118,16 @@ public final class SpeechLm implements AutoCloseable {
     }
     // the scale as a 0-d array of the step's manager, not mul(float): DJL frees a Number operand's
     // scalar tensor at once, and a backward pass through q would then read freed memory
-    NDArray scale = h.getManager().create((float) Math.pow(d, -0.5));
-    NDArray w = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale); // (B, heads, T, S)
-    if (mask != null) {
-      w = w.add(mask);
-    }
-    w = w.softmax(-1);
+    NDArray scale = act(h.getManager().create((float) Math.pow(d, -0.5)));
+    NDArray w = softmaxMasked(q.matMul(k.transpose(0, 1, 3, 2)).mul(scale), mask); // (B, heads, T, S)
     NDArray o = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d); // (B, T, heads·d)
-    return proj(o, l.oT(), null, lora, layer, "self_attn.o_proj", training);
+    return proj(o, l.o(), null, lora, layer, "self_attn.o_proj", training);
   }
 
   /** A decoder projection {@code x·Wᵀ (+ b)} plus its LoRA term when {@code lora} adapts it. */
   private static NDArray proj(
-      NDArray x, NDArray wT, NDArray bias, LoraAdapters lora, int layer, String module, boolean training) {
-    NDArray y = x.matMul(wT);
-    if (bias != null) {
-      y = y.add(bias);
-    }
+      NDArray x, NDArray w, NDArray bias, LoraAdapters lora, int layer, String module, boolean training) {
+    NDArray y = linear(x, w, bias);
     if (lora != null) {
       NDArray delta = lora.delta(layer, module, x, training);
       if (delta != null) {
@@ -833,9 +1141,9 @@ public final class SpeechLm implements AutoCloseable {
   // blocks (every result attaches to the activation's sub-manager: the activation is the receiver)
   // ---------------------------------------------------------------------------------------------
 
-  /** {@code x · Wᵀ + b} with {@code wT} the {@code (in, out)} view. */
-  private static NDArray linear(NDArray x, NDArray wT, NDArray b) {
-    return x.matMul(wT).add(b);
+  /** {@code x · Wᵀ + b} ({@code torch.nn.functional.linear}) with {@code w (out, in)}; {@code b} may be null. */
+  private static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
   }
 
   /** LayerNorm over the last axis, biased variance, {@link #LAYER_NORM_EPS}. */
@@ -846,16 +1154,22 @@ public final class SpeechLm implements AutoCloseable {
 
   /** RMSNorm over the last axis: {@code weight · x / sqrt(mean(x²) + eps)}. */
   private NDArray rmsNorm(NDArray x, NDArray weight) {
+    if (x.getDataType() != DataType.FLOAT32) { // float16: normalise in float32 (as Hugging Face does)
+      NDArray x32 = x.toType(DataType.FLOAT32, false);
+      NDArray variance = x32.square().mean(new int[] {-1}, true);
+      return x32.div(variance.add((float) config.textConfig().rmsNormEps()).sqrt()).toType(x.getDataType(), false)
+          .mul(weight);
+    }
     NDArray variance = x.square().mean(new int[] {-1}, true);
     return x.div(variance.add((float) config.textConfig().rmsNormEps()).sqrt()).mul(weight);
   }
 
-  /** Exact GELU: {@code 0.5·x·(1 + erf(x/√2))}. */
+  /** Exact GELU, {@code 0.5·x·(1 + erf(x/√2))} ({@code torch.nn.functional.gelu}). */
   private static NDArray gelu(NDArray x) {
-    return x.mul(x.mul(INV_SQRT2).erf().add(1f)).mul(0.5f);
+    return x.getNDArrayInternal().gelu();
   }
 
-  /** Conv1d with kernel 3, zero padding 1: {@code (1, Cin, L) → (1, Cout, L')}. */
+  /** Conv1d with kernel 3, zero padding 1: {@code (B, Cin, L) → (B, Cout, L')}. */
   private static NDArray conv(NDArray x, NDArray w, NDArray b, int stride) {
     return Conv1d.conv1d(x, w, b, new Shape(stride), new Shape(1), new Shape(1), 1).singletonOrThrow();
   }
@@ -870,11 +1184,36 @@ public final class SpeechLm implements AutoCloseable {
     return x.mul(cos).add(rotated.mul(sin));
   }
 
+  /**
+   * {@code softmax(w + mask)} over the last axis; the float32 additive mask may be {@code null}. A
+   * float16 model upcasts the scores to float32 first (as Hugging Face's eager attention does), so the
+   * large negative mask values neither overflow nor turn padding rows into NaN.
+   */
+  private static NDArray softmaxMasked(NDArray w, NDArray mask) {
+    boolean half = w.getDataType() != DataType.FLOAT32;
+    NDArray x = half ? w.toType(DataType.FLOAT32, false) : w;
+    if (mask != null) {
+      x = x.add(mask);
+    }
+    x = x.softmax(-1);
+    return half ? x.toType(w.getDataType(), false) : x;
+  }
+
+  /** An activation or constant in the compute type (float16 models cast; float32 unchanged). */
+  private NDArray act(NDArray a) {
+    return a.getDataType() == computeType ? a : a.toType(computeType, false);
+  }
+
+  /** Values as float32, whatever the array's float type. */
+  private static float[] floats(NDArray a) {
+    return a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : a.toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
   private static float[][] toRows(NDArray a) {
     Shape s = a.getShape();
     int rows = (int) s.get(0);
     int cols = (int) s.get(1);
-    float[] flat = a.toFloatArray();
+    float[] flat = floats(a);
     float[][] out = new float[rows][];
     for (int r = 0; r < rows; r++) {
       out[r] = Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
@@ -918,6 +1257,9 @@ public final class SpeechLm implements AutoCloseable {
   public void setAdapters(LoraAdapters lora) {
     if (lora != null && lora.model() != this) {
       throw new RecognitionException("LoRA adapters", "created for another model");
+    }
+    if (lora != null && computeType != DataType.FLOAT32) {
+      throw new RecognitionException("LoRA adapters", "the model is float16; load it with Precision.FP32 to use adapters");
     }
     this.adapters = lora;
   }
@@ -967,19 +1309,383 @@ public final class SpeechLm implements AutoCloseable {
     return decoderLayers.length;
   }
 
-  /** The {@code (in, out)} weight view of a decoder projection (LoRA merge adds to it in place). */
-  NDArray decoderWeightT(int layer, String module) {
+  /** The {@code (out, in)} weight of a decoder projection (LoRA merge adds to it in place). */
+  NDArray decoderWeight(int layer, String module) {
     DecoderLayer l = decoderLayers[layer];
     return switch (module) {
-      case "self_attn.q_proj" -> l.qT();
-      case "self_attn.k_proj" -> l.kT();
-      case "self_attn.v_proj" -> l.vT();
-      case "self_attn.o_proj" -> l.oT();
-      case "mlp.gate_proj" -> l.gateT();
-      case "mlp.up_proj" -> l.upT();
-      case "mlp.down_proj" -> l.downT();
+      case "self_attn.q_proj" -> l.q();
+      case "self_attn.k_proj" -> l.k();
+      case "self_attn.v_proj" -> l.v();
+      case "self_attn.o_proj" -> l.o();
+      case "mlp.gate_proj" -> l.gate();
+      case "mlp.up_proj" -> l.up();
+      case "mlp.down_proj" -> l.down();
       default -> throw new RecognitionException("LoRA target", "unknown decoder projection " + module);
     };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // full trainability: scopes, batched loss, parameters, snapshots, save
+  // ---------------------------------------------------------------------------------------------
+
+  /** The storage and compute precision ({@link Precision#FP16} for a GPU load by default). */
+  public Precision precision() {
+    return computeType == DataType.FLOAT16 ? Precision.FP16 : Precision.FP32;
+  }
+
+  /** The device the weights live on. */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** Whether this model was built for training ({@link #initialise}, {@link #loadTrainable}). */
+  public boolean isTrainable() {
+    return trainable;
+  }
+
+  /**
+   * Makes the parameters of {@code scope} require a gradient and every other base parameter not.
+   * Must not overlap a forward or a training step.
+   *
+   * @param scope which parameters train
+   * @throws RecognitionException if {@code scope} is not {@link TrainingScope#NONE} and the model was
+   *     loaded for inference ({@link #load}: its manager is capped, so gradients cannot be held)
+   */
+  public void setTrainable(TrainingScope scope) {
+    if (scope != TrainingScope.NONE && !trainable) {
+      throw new RecognitionException("training scope " + scope,
+          "model loaded for inference; use SpeechLm.loadTrainable or SpeechLm.initialise");
+    }
+    if (trainable) {
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        e.getValue().setRequiresGradient(scope.trains(e.getKey()));
+      }
+    }
+    trainingScope = scope;
+  }
+
+  /** The scope set by {@link #setTrainable} ({@link TrainingScope#NONE} initially). */
+  public TrainingScope trainingScope() {
+    return trainingScope;
+  }
+
+  /**
+   * Every base parameter by checkpoint key, in the checkpoint's orientation and shape (Linear
+   * {@code (out, in)}, Conv1d {@code (out, in, 3)}), checkpoint order; a tied {@code lm_head} is
+   * {@code embed_tokens} and not listed. The arrays are the model's own: update them in place only
+   * (outside a {@code GradientCollector}), e.g. with {@link io.ser4j.model.train.AdamW}.
+   *
+   * @return an unmodifiable view
+   */
+  public Map<String, NDArray> parameters() {
+    return Collections.unmodifiableMap(params);
+  }
+
+  /**
+   * The parameters the current {@link #trainingScope} trains (they require a gradient), by key, in
+   * checkpoint order; for {@link io.ser4j.model.train.ParameterGroups#split}.
+   *
+   * @return a new unmodifiable map (empty under {@link TrainingScope#NONE})
+   */
+  public Map<String, NDArray> trainableParameters() {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    TrainingScope scope = trainingScope;
+    params.forEach((k, v) -> {
+      if (scope.trains(k)) {
+        out.put(k, v);
+      }
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The batched, padded, differentiable teacher-forcing loss over all parameters (those of {@link
+   * #trainingScope} and any LoRA adapters get gradients): log-mel → encoder → projector → audio frames
+   * merged at each item's placeholder → decoder → logits of the target positions only → weighted
+   * masked cross-entropy ({@link io.ser4j.model.train.MaskedCrossEntropy}). Audio is zero-padded to
+   * the batch's longest clip with padded frames masked ({@link #encodeAudio} of each clip alone gives
+   * the same frames up to float rounding); token sequences are right-padded, which the causal mask
+   * hides. No dropout is applied to base parameters ({@code training} only switches LoRA dropout).
+   *
+   * <p>Call it inside a DJL {@code GradientCollector} and {@code backward(result.loss())}, or outside
+   * one for a validation loss. Every array it creates lives in {@code sub}; close {@code sub} after
+   * the step. No constant enters the graph as a Java {@code Number} (GUIDE §2).
+   *
+   * @param sub the caller's per-step manager (a sub-manager of any manager on the model's device)
+   * @param batch the examples
+   * @param training apply LoRA dropout (when adapters are set)
+   * @param withLogits also return the target positions' logits
+   * @return the loss and what it was computed over
+   * @throws RecognitionException naming the item when its ids leave the vocabulary, its audio
+   *     placeholder count is wrong (one with audio, none without), a placeholder has a nonzero
+   *     weight, its log-mel does not fit the config, or its sequence exceeds {@code
+   *     max_position_embeddings}
+   */
+  public TrainingLoss trainingLoss(NDManager sub, TrainingBatch batch, boolean training, boolean withLogits) {
+    java.util.List<TrainingBatch.Item> items = batch.items();
+    int b = items.size();
+    int v = config.textConfig().vocabSize();
+    int h = config.textConfig().hiddenSize();
+    int[] placeholder = new int[b];
+    int[] audioFrames = new int[b];
+    int[] audioRow = new int[b];
+    int[] length = new int[b];
+    java.util.List<float[][]> mels = new java.util.ArrayList<>();
+    java.util.List<Integer> melFrames = new java.util.ArrayList<>();
+    int longest = 0;
+    for (int i = 0; i < b; i++) {
+      TrainingBatch.Item item = items.get(i);
+      int[] ids = item.inputIds();
+      String what = "training item " + i;
+      placeholder[i] = -1;
+      for (int k = 0; k < ids.length; k++) {
+        if (ids[k] < 0 || ids[k] >= v) {
+          throw new RecognitionException(what, "id " + ids[k] + " at index " + k + " outside the vocabulary [0, " + v + ")");
+        }
+        if (ids[k] == config.audioTokenIndex()) {
+          if (placeholder[i] >= 0 || item.logMel() == null) {
+            throw new RecognitionException(what, "audio_token_index " + config.audioTokenIndex() + " at index " + k
+                + (item.logMel() == null ? " but the item has no audio" : " and at " + placeholder[i] + "; one clip per item"));
+          }
+          placeholder[i] = k;
+        }
+      }
+      audioRow[i] = -1;
+      if (item.logMel() != null) {
+        if (placeholder[i] < 0) {
+          throw new RecognitionException(what, "has audio but no audio_token_index " + config.audioTokenIndex());
+        }
+        if (item.lossWeights()[placeholder[i]] != 0f) {
+          throw new RecognitionException(what, "the audio placeholder at index " + placeholder[i] + " has a nonzero loss weight");
+        }
+        int frames = checkLogMel(item.logMel(), what + " log-mel");
+        audioFrames[i] = audioFrames(frames);
+        audioRow[i] = mels.size();
+        mels.add(item.logMel());
+        melFrames.add(frames);
+      }
+      length[i] = ids.length + (placeholder[i] >= 0 ? audioFrames[i] - 1 : 0);
+      checkLength(length[i]);
+      longest = Math.max(longest, length[i]);
+    }
+    int s = longest;
+    NDArray audio = null; // (A·Nmax, H)
+    int nMax = 0;
+    if (!mels.isEmpty()) {
+      int[] f = melFrames.stream().mapToInt(Integer::intValue).toArray();
+      NDArray projected = encodeBatch(sub, mels.toArray(new float[0][][]), f).projected(); // (A, Nmax, H)
+      nMax = (int) projected.getShape().get(1);
+      audio = projected.reshape((long) mels.size() * nMax, h);
+    }
+    long[] textIds = new long[b * s];
+    long[] source = new long[b * s];
+    int targetCount = 0;
+    for (int i = 0; i < b; i++) {
+      int[] ids = items.get(i).inputIds();
+      int p = placeholder[i];
+      int n = audioFrames[i];
+      for (int j = 0; j < s; j++) {
+        int flat = i * s + j;
+        source[flat] = flat;
+        if (j >= length[i]) {
+          continue; // right padding: id 0, hidden by the causal mask, never a target
+        }
+        if (p < 0 || j < p) {
+          textIds[flat] = ids[j];
+        } else if (j < p + n) {
+          source[flat] = (long) b * s + (long) audioRow[i] * nMax + (j - p);
+        } else {
+          textIds[flat] = ids[j - n + 1];
+        }
+      }
+      for (float w : items.get(i).lossWeights()) {
+        if (w > 0f) {
+          targetCount++;
+        }
+      }
+    }
+    long[] rows = new long[targetCount];
+    int[] targets = new int[targetCount];
+    float[] weights = new float[targetCount];
+    double weightSum = 0;
+    int r = 0;
+    for (int i = 0; i < b; i++) {
+      int[] ids = items.get(i).inputIds();
+      float[] lw = items.get(i).lossWeights();
+      for (int k = 1; k < ids.length; k++) {
+        if (lw[k] > 0f) {
+          int pos = placeholder[i] >= 0 && k > placeholder[i] ? k + audioFrames[i] - 1 : k;
+          rows[r] = (long) i * s + pos - 1; // the row before the target predicts it
+          targets[r] = ids[k];
+          weights[r] = lw[k];
+          weightSum += lw[k];
+          r++;
+        }
+      }
+    }
+    NDArray x = embedding(sub.create(textIds), embedTokens); // (B·S, H)
+    if (audio != null) {
+      x = embedding(sub.create(source), x.concat(audio, 0));
+    }
+    NDArray hidden = decodeHidden(x.reshape(b, s, h), null, new int[b], training); // (B, S, H)
+    NDArray picked = embedding(sub.create(rows), hidden.reshape((long) b * s, h)); // (n, H)
+    NDArray logits = head(picked); // (n, V)
+    float[] ones = new float[targetCount];
+    Arrays.fill(ones, 1f);
+    NDArray loss = io.ser4j.model.train.MaskedCrossEntropy.loss(logits, targets, ones, weights);
+    return new TrainingLoss(loss, withLogits ? logits : null, targets, weights, weightSum);
+  }
+
+  /** Rows {@code table[idx]} ({@code torch.nn.functional.embedding}), differentiable in {@code table}; in idx's manager. */
+  private static NDArray embedding(NDArray idx, NDArray table) {
+    return idx.getNDArrayInternal().embedding(idx, table, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * A copy of every parameter's values ({@link #parameters()}'s keys, frozen ones included), for
+   * checkpoints and resuming; {@link #restore} puts them back bit for bit.
+   *
+   * @return key → row-major float32 values (new arrays)
+   */
+  public Map<String, float[]> snapshot() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    params.forEach((k, a) -> out.put(k, floats(a)));
+    return out;
+  }
+
+  /**
+   * Overwrites every parameter in place with a {@link #snapshot} (of this model or of another with the
+   * same config), bit for bit. Must not overlap a forward or a training step.
+   *
+   * @param values key → values, exactly the keys of {@link #parameters()}
+   * @throws RecognitionException naming the key when one is missing, extra or of the wrong length
+   *     (nothing is changed then)
+   */
+  public void restore(Map<String, float[]> values) {
+    Set<String> extra = new TreeSet<>(values.keySet());
+    extra.removeAll(params.keySet());
+    if (!extra.isEmpty()) {
+      throw new RecognitionException("parameter snapshot", "unknown keys " + extra);
+    }
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      float[] v = values.get(e.getKey());
+      if (v == null || v.length != e.getValue().size()) {
+        throw new RecognitionException("parameter snapshot: " + e.getKey(), v == null ? "missing"
+            : v.length + " values, expected " + e.getValue().size() + " " + e.getValue().getShape());
+      }
+    }
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      e.getValue().set(java.nio.FloatBuffer.wrap(values.get(e.getKey())));
+    }
+  }
+
+  /**
+   * Writes the model as a Hugging Face–layout checkpoint that {@link #load} reads back bit-exactly:
+   * {@code config.json} ({@link SpeechLmConfig#toJson}), {@code model.safetensors} (float32, checkpoint
+   * keys, a tied {@code lm_head} left out), {@code tokenizer.json} (+ {@code tokenizer_config.json}
+   * when present) copied from the model's tokenizer, and {@code generation_config.json}. Atomic: the
+   * files are written into a temporary sibling directory that then replaces {@code dir} by renames,
+   * so a crash leaves either the old or the new checkpoint (and perhaps a stray temporary).
+   * Must not overlap a training step.
+   *
+   * @param dir the checkpoint directory (created or replaced)
+   * @throws SerException naming the directory if writing fails or the model has no tokenizer.json
+   */
+  public void save(Path dir) {
+    Path target = dir.toAbsolutePath().normalize();
+    if (tokenizerFile == null) {
+      throw new SerException(target.toString(), "cannot save: the model has no tokenizer.json to copy");
+    }
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    params.forEach((k, a) -> tensors.put(k, TensorData.f32(a.getShape().getShape(), floats(a))));
+    Path tmp = null;
+    try {
+      Path parent = target.getParent();
+      Files.createDirectories(parent);
+      tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      ObjectMapper json = new ObjectMapper();
+      json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(SpeechLmConfig.FILE_NAME).toFile(), config.toJson());
+      SafeTensorsWriter.write(tmp.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+      Files.copy(tokenizerFile, tmp.resolve(SpeechTokenizer.FILE));
+      Path tokConfig = tokenizerFile.resolveSibling(TOKENIZER_CONFIG_FILE);
+      if (Files.isRegularFile(tokConfig)) {
+        Files.copy(tokConfig, tmp.resolve(TOKENIZER_CONFIG_FILE));
+      }
+      Path gen = checkpointDir == null ? null : checkpointDir.resolve(GENERATION_CONFIG_FILE);
+      if (gen != null && Files.isRegularFile(gen)) {
+        Files.copy(gen, tmp.resolve(GENERATION_CONFIG_FILE));
+      } else {
+        json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(GENERATION_CONFIG_FILE).toFile(),
+            generationConfigJson(json));
+      }
+      if (Files.exists(target)) {
+        Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+        Files.delete(old);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      tmp = null;
+    } catch (IOException | RuntimeException e) {
+      throw e instanceof SerException se ? se
+          : new SerException(target.toString(), "cannot write checkpoint: " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          deleteTree(tmp);
+        } catch (IOException ignored) {
+          // best effort: a stray temporary directory is harmless
+        }
+      }
+    }
+  }
+
+  /** generation_config.json of a model without one: EOS {@code <|im_end|>} and {@code <|endoftext|>}. */
+  private com.fasterxml.jackson.databind.node.ObjectNode generationConfigJson(ObjectMapper json) {
+    com.fasterxml.jackson.databind.node.ObjectNode g = json.createObjectNode();
+    Map<String, Integer> special = tokenizerSpecials();
+    Integer end = special.get(SpeechTokenizer.ENDOFTEXT);
+    Integer imEnd = special.get(SpeechTokenizer.IM_END);
+    if (end != null) {
+      g.put("bos_token_id", end);
+      g.put("pad_token_id", end);
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode eos = g.putArray("eos_token_id");
+    if (imEnd != null) {
+      eos.add(imEnd);
+    }
+    if (end != null) {
+      eos.add(end);
+    }
+    g.put("do_sample", false);
+    return g;
+  }
+
+  /** The special-token ids of the model's tokenizer.json ({@code added_tokens}), by content. */
+  private Map<String, Integer> tokenizerSpecials() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    try {
+      com.fasterxml.jackson.databind.JsonNode root = new ObjectMapper().readTree(tokenizerFile.toFile());
+      for (com.fasterxml.jackson.databind.JsonNode t : root.path("added_tokens")) {
+        out.put(t.path("content").asText(), t.path("id").asInt());
+      }
+    } catch (IOException e) {
+      throw new SerException(tokenizerFile.toString(), "not readable: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** Frees the weights. Calls must not be in flight. */

@@ -2,6 +2,8 @@ package io.ser4j.model.speechlm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ser4j.core.ModelLoadException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -221,6 +223,101 @@ public record SpeechLmConfig(
       throw new ModelLoadException(where, "audio_token_index " + ati + " outside the vocabulary [0, " + textCfg.vocabSize() + ")");
     }
     return new SpeechLmConfig(archs, MODEL_TYPE, audio, textCfg, audioToken);
+  }
+
+  /** Names of the {@link #preset} configurations. */
+  public static final List<String> PRESETS = List.of("tiny", "small");
+  /** {@code max_source_positions} of the presets: 1500 encoder frames, 30 s of audio (Whisper's window). */
+  public static final int PRESET_MAX_SOURCE_POSITIONS = 1500;
+  /** {@code max_position_embeddings} of the presets. */
+  public static final int PRESET_MAX_POSITIONS = 4096;
+  /** {@code num_mel_bins} of the presets (Whisper's 80-bin log-mel). */
+  public static final int PRESET_MEL_BINS = 80;
+
+  /**
+   * A small architecture for training from scratch on a few CPU cores (tied embeddings, 80 mel bins,
+   * 30-s encoder window, GQA with 2 KV heads):
+   * <ul>
+   *   <li>{@code tiny}: encoder d_model 128, 2 layers, 4 heads, FFN 512; decoder hidden 192, 2 layers,
+   *       4 heads (head_dim 48), intermediate 512 (about 1.3 M parameters plus 192 per vocabulary id);
+   *   <li>{@code small}: encoder d_model 192, 4 layers, 4 heads, FFN 768; decoder hidden 256, 4 layers,
+   *       4 heads (head_dim 64), intermediate 768 (about 4.9 M plus 256 per vocabulary id).
+   * </ul>
+   *
+   * @param name one of {@link #PRESETS}
+   * @param vocabSize {@code vocab_size}, at least the tokenizer's ({@link SpeechTokenizer#vocabSize})
+   * @param audioTokenIndex the tokenizer's {@code <|AUDIO|>} id
+   * @return the config
+   * @throws ModelLoadException naming the preset if it is unknown or the ids do not fit
+   */
+  public static SpeechLmConfig preset(String name, int vocabSize, int audioTokenIndex) {
+    int[] dims = switch (name == null ? "" : name) {
+      // d_model, enc layers, enc heads, enc ffn, hidden, dec layers, heads, kv heads, intermediate
+      case "tiny" -> new int[] {128, 2, 4, 512, 192, 2, 4, 2, 512};
+      case "small" -> new int[] {192, 4, 4, 768, 256, 4, 4, 2, 768};
+      default -> throw new ModelLoadException("preset " + name, "unknown (known: " + PRESETS + ")");
+    };
+    if (vocabSize < 1 || audioTokenIndex < 0 || audioTokenIndex >= vocabSize) {
+      throw new ModelLoadException("preset " + name, "vocab_size " + vocabSize + " and audio_token_index "
+          + audioTokenIndex + " do not fit");
+    }
+    AudioConfig audio = new AudioConfig(PRESET_MEL_BINS, dims[1], dims[2], dims[3], dims[0], "gelu",
+        PRESET_MAX_SOURCE_POSITIONS, false);
+    TextConfig text = new TextConfig(vocabSize, dims[4], dims[8], dims[5], dims[6], dims[7], dims[4] / dims[6],
+        "silu", PRESET_MAX_POSITIONS, 1e-6, 10000.0, true);
+    return new SpeechLmConfig(List.of(ARCHITECTURE), MODEL_TYPE, audio, text, audioTokenIndex);
+  }
+
+  /**
+   * The config as {@code config.json} with Hugging Face's field names ({@link #parse} reads it back to
+   * an equal record); also writes {@code initializer_range} and zero dropouts for Hugging Face tools.
+   *
+   * @return a new JSON tree
+   */
+  public ObjectNode toJson() {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode root = m.createObjectNode();
+    ArrayNode archs = root.putArray("architectures");
+    (architectures.isEmpty() ? List.of(ARCHITECTURE) : architectures).forEach(archs::add);
+    root.put("model_type", modelType);
+    ObjectNode a = root.putObject("audio_config");
+    a.put("model_type", "qwen2_audio_encoder");
+    a.put("num_mel_bins", audioConfig.numMelBins());
+    a.put("encoder_layers", audioConfig.encoderLayers());
+    a.put("encoder_attention_heads", audioConfig.encoderAttentionHeads());
+    a.put("encoder_ffn_dim", audioConfig.encoderFfnDim());
+    a.put("d_model", audioConfig.dModel());
+    a.put("activation_function", audioConfig.activationFunction());
+    a.put("max_source_positions", audioConfig.maxSourcePositions());
+    a.put("scale_embedding", audioConfig.scaleEmbedding());
+    a.put("dropout", 0.0);
+    a.put("attention_dropout", 0.0);
+    a.put("activation_dropout", 0.0);
+    a.put("encoder_layerdrop", 0.0);
+    a.put("initializer_range", SpeechLm.INITIALIZER_RANGE);
+    ObjectNode t = root.putObject("text_config");
+    t.put("model_type", "qwen2");
+    t.put("vocab_size", textConfig.vocabSize());
+    t.put("hidden_size", textConfig.hiddenSize());
+    t.put("intermediate_size", textConfig.intermediateSize());
+    t.put("num_hidden_layers", textConfig.numHiddenLayers());
+    t.put("num_attention_heads", textConfig.numAttentionHeads());
+    t.put("num_key_value_heads", textConfig.numKeyValueHeads());
+    t.put("head_dim", textConfig.headDim());
+    t.put("hidden_act", textConfig.hiddenAct());
+    t.put("max_position_embeddings", textConfig.maxPositionEmbeddings());
+    t.put("rms_norm_eps", textConfig.rmsNormEps());
+    t.put("rope_theta", textConfig.ropeTheta());
+    t.put("tie_word_embeddings", textConfig.tieWordEmbeddings());
+    t.put("use_sliding_window", false);
+    t.put("attention_dropout", 0.0);
+    t.put("initializer_range", SpeechLm.INITIALIZER_RANGE);
+    t.put("torch_dtype", "float32");
+    root.put("audio_token_index", audioTokenIndex);
+    root.put("ignore_index", -100);
+    root.put("tie_word_embeddings", textConfig.tieWordEmbeddings());
+    root.put("torch_dtype", "float32");
+    return root;
   }
 
   private static JsonNode object(JsonNode root, String field, String where) {

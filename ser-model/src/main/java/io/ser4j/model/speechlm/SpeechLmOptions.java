@@ -22,6 +22,7 @@ public final class SpeechLmOptions {
   private final boolean promptCues;
   private final boolean rationale;
   private final Double maxAudioSeconds;
+  private final SpeechLmDevice device;
 
   private SpeechLmOptions(Builder b) {
     this.generationConfig = b.generationConfig;
@@ -31,6 +32,7 @@ public final class SpeechLmOptions {
     this.promptCues = b.promptCues;
     this.rationale = b.rationale;
     this.maxAudioSeconds = b.maxAudioSeconds;
+    this.device = b.device;
   }
 
   /** The defaults: checkpoint generation config, unified labels, default prompt, model's window. */
@@ -38,7 +40,12 @@ public final class SpeechLmOptions {
     return builder().build();
   }
 
-  /** A builder holding the defaults. */
+  /**
+   * A builder holding the defaults.
+   *
+   * @throws io.ser4j.core.ModelLoadException if the system property {@value SpeechLmDevice#PROPERTY}
+   *     holds an invalid device
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -89,6 +96,15 @@ public final class SpeechLmOptions {
     return maxAudioSeconds;
   }
 
+  /**
+   * Where the model runs: {@link SpeechLmDevice#AUTO} (a GPU when DJL sees one, with float16 weights,
+   * else the CPU in float32), {@link SpeechLmDevice#CPU} or a GPU. Default: the system property
+   * {@value SpeechLmDevice#PROPERTY} when set (e.g. by {@code ser analyze --device}), else {@code auto}.
+   */
+  public SpeechLmDevice device() {
+    return device;
+  }
+
   /** A builder starting from these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -99,13 +115,14 @@ public final class SpeechLmOptions {
     b.promptCues = promptCues;
     b.rationale = rationale;
     b.maxAudioSeconds = maxAudioSeconds;
+    b.device = device;
     return b;
   }
 
   @Override
   public String toString() {
     return "SpeechLmOptions{generation=" + generationConfig + ", labels=" + labels + ", cues="
-        + promptCues + ", rationale=" + rationale + ", maxAudioSeconds=" + maxAudioSeconds + "}";
+        + promptCues + ", rationale=" + rationale + ", maxAudioSeconds=" + maxAudioSeconds + ", device=" + device + "}";
   }
 
   /** Builder of {@link SpeechLmOptions}; not thread-safe. */
@@ -117,8 +134,19 @@ public final class SpeechLmOptions {
     private boolean promptCues;
     private boolean rationale = true;
     private Double maxAudioSeconds;
+    private SpeechLmDevice device = SpeechLmDevice.fromSystemProperty();
 
+    /** Starts from the defaults; the device defaults to {@link SpeechLmDevice#fromSystemProperty()}. */
     private Builder() {}
+
+    /**
+     * Sets the device ({@code auto}, {@code cpu}, {@code gpu[:N]}); a GPU that is not visible makes
+     * {@link SpeechLmRecognizer#open} fail with a {@code ModelLoadException}.
+     */
+    public Builder device(SpeechLmDevice d) {
+      this.device = Objects.requireNonNull(d, "device");
+      return this;
+    }
 
     /**
      * Sets the decoding config ({@code null}: the checkpoint's).

@@ -86,9 +86,11 @@ public final class SpeechLmProvider implements RecognizerProvider {
   }
 
   /**
-   * Loads the checkpoint with {@link SpeechLmOptions#defaults()}.
+   * Loads the checkpoint with {@link SpeechLmOptions#defaults()} on the device named by the system
+   * property {@value SpeechLmDevice#PROPERTY} ({@code ser analyze --device}; {@code auto} when unset).
    *
-   * @throws ModelLoadException when the directory is not a loadable checkpoint
+   * @throws ModelLoadException when the directory is not a loadable checkpoint, or the property names
+   *     an invalid device or a GPU that is not visible
    */
   @Override
   public Recognizer create(String modelSpec) {

@@ -1,6 +1,5 @@
 package io.ser4j.model.speechlm;
 
-import ai.djl.Device;
 import io.ser4j.audio.AudioLoader;
 import io.ser4j.audio.LogMelSpectrogram;
 import io.ser4j.audio.Resampler;
@@ -45,7 +44,9 @@ import java.util.regex.Pattern;
  *       Result#labelPositionForced()});
  *   <li><b>label</b>: {@link LabelScorer} scores {@code " " + c + "\n"} for every candidate at that
  *       position; the distribution is the softmax over the candidates, the label its argmax (always a
- *       candidate, whatever the model would have generated);
+ *       candidate, whatever the model would have generated). The prompt is prefilled once per clip:
+ *       scoring and the rationale continue the decoding {@link KvCache} (rolled back to the prompt
+ *       with {@link KvCache#truncate} when the label position is forced);
  *   <li><b>rationale phase</b>: the chosen label's tokens are appended and decoding continues until a
  *       stop token ({@code <|im_end|>}, {@code <|endoftext|>} or the config's) or the token limit;
  *   <li>the answer text (transcript phase + label + rationale phase) is parsed with {@link
@@ -135,12 +136,14 @@ public final class SpeechLmRecognizer implements Recognizer {
   }
 
   /**
-   * Loads a checkpoint directory on the CPU.
+   * Loads a checkpoint directory on the options' device ({@link SpeechLmOptions#device()}: a GPU when
+   * one is visible and the options say {@code auto}, else the CPU).
    *
    * @param checkpointDir a Qwen2-Audio–layout directory (config.json, safetensors, tokenizer.json)
    * @param options the options
    * @return the recognizer; close it to free the weights
-   * @throws ModelLoadException when the directory is not a loadable checkpoint
+   * @throws ModelLoadException when the directory is not a loadable checkpoint, or the options name
+   *     a GPU that is not visible
    */
   public static SpeechLmRecognizer open(Path checkpointDir, SpeechLmOptions options) {
     if (checkpointDir == null || options == null) {
@@ -153,7 +156,7 @@ public final class SpeechLmRecognizer implements Recognizer {
       // a checkpoint asking for beams: the recognizer decodes token by token, so use greedy
       gen = gen.toBuilder().strategy(GenerationConfig.Strategy.GREEDY).build();
     }
-    SpeechLm model = SpeechLm.load(checkpointDir, Device.cpu());
+    SpeechLm model = SpeechLm.load(checkpointDir, options.device()); // float16 on a GPU
     try {
       SpeechTokenizer tok = SpeechTokenizer.load(checkpointDir);
       try {
@@ -257,7 +260,7 @@ public final class SpeechLmRecognizer implements Recognizer {
     int n = 0;
     boolean reached = false;
     KvCache[] holder = new KvCache[1];
-    float[] logits = model.prefillBatch(new int[][] {prompt}, new float[][][] {audio}, holder)[0];
+    float[] logits = model.prefillBatch(new int[][] {prompt}, new float[][][] {audio}, holder)[0]; // the one prefill
     KvCache cache = holder[0];
     try {
       while (n < budget) {
@@ -279,20 +282,23 @@ public final class SpeechLmRecognizer implements Recognizer {
       }
       int transcriptTokens = n;
       int[] answerPrefix;
+      // one prompt prefill per clip: the label position is reached over the decoding cache itself
       if (reached) {
         answerPrefix = Arrays.copyOf(gen, n);
+        logits = model.stepBatch(cache, new int[][] {{gen[n - 1]}})[0]; // the last token was picked, not fed
       } else {
         String soFar = tokenizer.decode(Arrays.copyOf(gen, n), false);
         String transcript = AnswerFormat.parse(soFar, labels).transcript();
         answerPrefix = tokenizer.encode(
             transcript.isEmpty() ? "Transcript:\nEmotion:" : "Transcript: " + transcript + "\nEmotion:");
+        cache.truncate(promptPositions); // roll back to the prompt, then feed the rebuilt prefix
+        logits = model.stepBatch(cache, new int[][] {answerPrefix})[0];
       }
-      int[] prefix = concat(prompt, answerPrefix);
 
-      // ---- label: scored over the candidates at the label position
+      // ---- label: scored over the candidates at the label position, on the cached prefix
       LabelScorer.Scores scores;
       try {
-        scores = scorer.score(prefix, audio, labels);
+        scores = scorer.score(cache, logits, labels);
       } catch (IllegalArgumentException e) {
         throw new RecognitionException(name(), "cannot score the labels " + labels + ": "
             + e.getMessage());
@@ -304,25 +310,10 @@ public final class SpeechLmRecognizer implements Recognizer {
       int[] rationale = new int[0];
       int rationaleTokens = 0;
       if (options.rationale()) {
-        int[] feed;
-        if (reached) {
-          feed = concat(new int[] {gen[n - 1]}, labelTokens);
+        if (cache.length() + labelTokens.length > maxPositions) {
+          logits = null; // no room: no rationale
         } else {
-          cache.close();
-          cache = null;
-          float[] l = model.prefillBatch(new int[][] {concat(prefix, labelTokens)},
-              new float[][][] {audio}, holder)[0];
-          cache = holder[0];
-          feed = null;
-          logits = l;
-        }
-        if (feed != null) {
-          if (cache.length() + feed.length > maxPositions) {
-            feed = null; // no room: no rationale
-            logits = null;
-          } else {
-            logits = model.stepBatch(cache, new int[][] {feed})[0];
-          }
+          logits = model.stepBatch(cache, new int[][] {labelTokens})[0];
         }
         int[] out = new int[budget];
         int k = 0;

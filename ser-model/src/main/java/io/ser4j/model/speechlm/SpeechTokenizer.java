@@ -46,11 +46,13 @@ public final class SpeechTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final Path file;
   private final Map<String, Integer> special;
+  private final int vocabSize;
 
-  private SpeechTokenizer(HuggingFaceTokenizer tokenizer, Path file, Map<String, Integer> special) {
+  private SpeechTokenizer(HuggingFaceTokenizer tokenizer, Path file, Map<String, Integer> special, int vocabSize) {
     this.tokenizer = tokenizer;
     this.file = file;
     this.special = special;
+    this.vocabSize = vocabSize;
   }
 
   /**
@@ -67,13 +69,23 @@ public final class SpeechTokenizer implements AutoCloseable {
       throw new ModelLoadException(file.toString(), "missing (the checkpoint has no " + FILE + ")");
     }
     Map<String, Integer> added = new LinkedHashMap<>();
+    int maxId = -1;
     try {
       JsonNode root = new ObjectMapper().readTree(file.toFile());
+      JsonNode vocab = root == null ? null : root.path("model").get("vocab");
+      if (vocab != null && vocab.isObject()) {
+        for (JsonNode id : vocab) {
+          maxId = Math.max(maxId, id.asInt(-1));
+        }
+      } else if (vocab != null && vocab.isArray()) { // Unigram: a list of [piece, score]
+        maxId = vocab.size() - 1;
+      }
       JsonNode tokens = root == null ? null : root.get("added_tokens");
       if (tokens != null && tokens.isArray()) {
         for (JsonNode t : tokens) {
           if (t.hasNonNull("content") && t.hasNonNull("id")) {
             added.put(t.get("content").asText(), t.get("id").asInt());
+            maxId = Math.max(maxId, t.get("id").asInt());
           }
         }
       }
@@ -101,11 +113,19 @@ public final class SpeechTokenizer implements AutoCloseable {
         }
         special.put(name, id);
       }
-      return new SpeechTokenizer(tok, file, Collections.unmodifiableMap(special));
+      return new SpeechTokenizer(tok, file, Collections.unmodifiableMap(special), maxId + 1);
     } catch (RuntimeException e) {
       tok.close();
       throw e;
     }
+  }
+
+  /**
+   * Number of ids the tokenizer can produce: one more than the largest id in {@code model.vocab} and
+   * {@code added_tokens} (a model's {@code vocab_size} must be at least this).
+   */
+  public int vocabSize() {
+    return vocabSize;
   }
 
   /** The tokenizer.json this was loaded from. */

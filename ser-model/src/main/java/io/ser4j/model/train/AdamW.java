@@ -120,6 +120,84 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /**
+   * The optimiser's state for checkpoints and resuming: step count, learning rate and both moments of
+   * every parameter by name.
+   *
+   * @param steps steps taken
+   * @param learningRate the current learning rate
+   * @param firstMoments {@code m} by parameter name (row-major float32; absent before the first step)
+   * @param secondMoments {@code v} by parameter name
+   */
+  public record State(int steps, double learningRate, Map<String, float[]> firstMoments,
+      Map<String, float[]> secondMoments) {
+    /** Copies the maps (unmodifiable; the arrays are not copied). */
+    public State {
+      firstMoments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(firstMoments));
+      secondMoments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secondMoments));
+    }
+  }
+
+  /**
+   * A copy of the state, moments named by the groups' keys; {@link #restore} puts it back bit for bit.
+   *
+   * @param groups the parameters this optimiser updates
+   * @return the state (new arrays)
+   */
+  public State state(ParameterGroups groups) {
+    Map<String, float[]> m = new java.util.LinkedHashMap<>();
+    Map<String, float[]> v = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : named(groups).entrySet()) {
+      NDArray[] mv = moments.get(e.getValue());
+      if (mv != null) {
+        m.put(e.getKey(), mv[0].toFloatArray());
+        v.put(e.getKey(), mv[1].toFloatArray());
+      }
+    }
+    return new State(steps, learningRate, m, v);
+  }
+
+  /**
+   * Replaces the state with a saved one (e.g. after restoring the parameters into a fresh model):
+   * moments are matched to the groups' parameters by name.
+   *
+   * @param groups the parameters this optimiser will update
+   * @param saved a {@link #state} of an optimiser over parameters of the same names and shapes
+   * @throws RecognitionException naming the parameter when a moment's name is unknown or its length
+   *     differs from the parameter's (the state is then unchanged)
+   */
+  public void restore(ParameterGroups groups, State saved) {
+    Map<String, NDArray> named = named(groups);
+    for (String k : saved.firstMoments().keySet()) {
+      NDArray p = named.get(k);
+      float[] m = saved.firstMoments().get(k);
+      float[] v = saved.secondMoments().get(k);
+      if (p == null || v == null || m.length != p.size() || v.length != p.size()) {
+        throw new RecognitionException("AdamW state: " + k, p == null ? "no such parameter"
+            : "moments do not match the parameter's " + p.size() + " values");
+      }
+    }
+    for (NDArray[] mv : moments.values()) {
+      mv[0].close();
+      mv[1].close();
+    }
+    moments.clear();
+    for (Map.Entry<String, float[]> e : saved.firstMoments().entrySet()) {
+      NDArray p = named.get(e.getKey());
+      NDArray m = state.create(e.getValue(), p.getShape());
+      NDArray v = state.create(saved.secondMoments().get(e.getKey()), p.getShape());
+      moments.put(p, new NDArray[] {m, v});
+    }
+    steps = saved.steps();
+    setLearningRate(saved.learningRate());
+  }
+
+  private static Map<String, NDArray> named(ParameterGroups groups) {
+    Map<String, NDArray> all = new java.util.LinkedHashMap<>(groups.decay());
+    all.putAll(groups.noDecay());
+    return all;
+  }
+
   /** Frees the moments. */
   @Override
   public void close() {

@@ -68,6 +68,14 @@ final class SpeechLmFixtures {
     throw new IllegalArgumentException("no clip " + clip);
   }
 
+  static long[] longs(JsonNode list) {
+    long[] out = new long[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i).asLong();
+    }
+    return out;
+  }
+
   static int[] ints(JsonNode list) {
     int[] out = new int[list.size()];
     for (int i = 0; i < out.length; i++) {

@@ -86,6 +86,40 @@ class SpeechLmRecognizerTest {
   }
 
   @Test
+  void oneClipIsOnePromptPrefillAndTruncateEqualsAFreshPrefill() {
+    LabelSet labels = LabelSet.of("anger", "neutral", "sadness");
+    try (SpeechLmRecognizer r = SpeechLmRecognizer.open(DIR, SpeechLmOptions.defaults())) {
+      long p0 = r.model().prefillCount();
+      assertThat(r.analyze(clip, labels).labelPositionForced()).isTrue();
+      assertThat(r.model().prefillCount() - p0).as("prefills per clip, forced label position").isEqualTo(1);
+      r.labelKeyForTesting(java.util.regex.Pattern.compile("(?s)\\A.{1,12}?\\S\\z"));
+      long p1 = r.model().prefillCount();
+      assertThat(r.analyze(clip, labels).labelPositionForced()).isFalse();
+      assertThat(r.model().prefillCount() - p1).as("prefills per clip, reached label position").isEqualTo(1);
+      // KvCache.truncate: prefill a longer prompt, roll back, continue = the short prompt's continuation
+      SpeechLm m = r.model();
+      int[] shortIds = {1, 20, 7, 45, 10};
+      int[] longIds = {1, 20, 7, 45, 10, 134, 155, 158};
+      KvCache[] h = new KvCache[1];
+      m.prefillBatch(new int[][] {shortIds}, null, h);
+      float[] expected;
+      try (KvCache c = h[0]) {
+        expected = m.stepBatch(c, new int[][] {{22, 30}})[0];
+      }
+      m.prefillBatch(new int[][] {longIds}, null, h);
+      try (KvCache c = h[0]) {
+        c.truncate(shortIds.length);
+        assertThat(c.length()).isEqualTo(shortIds.length);
+        float[] got = m.stepBatch(c, new int[][] {{22, 30}})[0];
+        for (int i = 0; i < got.length; i++) {
+          assertThat(got[i]).isCloseTo(expected[i], within(1e-5f));
+        }
+        assertThatThrownBy(() -> c.truncate(99)).isInstanceOf(io.ser4j.core.RecognitionException.class);
+      }
+    }
+  }
+
+  @Test
   void labelPositionReachedByTheModelContinuesOverTheSameCache() {
     // the random model never writes "Emotion:", so let a key matching its own first 3 tokens mark
     // the label position, and check scores and rationale against independent computations
