@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  ser teach --manifest ../shared/data/emodb/manifest.csv --out emodb.jsonl",
-      "  ser train --manifest ../shared/data/emodb/manifest.csv --rationales emodb.jsonl --config small --out model",
+      "  ser train --manifest ../shared/data/emodb/manifest.csv --rationales emodb.jsonl --config compact --out model",
       "  ser train ... --out model --resume          (continue after an interruption)",
       "  ser analyze --model model clip.wav"
     })
@@ -75,8 +75,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--init", paramLabel = "DIR", description = "Checkpoint to fine-tune (its tokenizer is kept).")
   Path init;
 
-  @Option(names = "--config", paramLabel = "tiny|small|FILE",
-      description = "Train a new model: a preset or a config.json (default: small unless --init).")
+  @Option(names = "--config", paramLabel = "NAME|FILE",
+      description = "Train a new model: preset micro|compact (ser4j), tiny|small (SpeechLmConfig) or a config.json (default: compact unless --init).")
   String config;
 
   @Option(names = "--epochs", defaultValue = "10") int epochs;
@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     SpeechLmConfig arch = null;
     if (init == null) {
-      String c = config == null ? "small" : config;
+      String c = config == null ? "compact" : config;
       if (ModelShapes.PRESETS.contains(c.toLowerCase(Locale.ROOT))) {
         arch = ModelShapes.preset(c);
       } else {

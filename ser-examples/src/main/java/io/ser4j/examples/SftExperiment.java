@@ -60,7 +60,7 @@ import java.util.TreeSet;
  * predictions already written ({@code predictions.jsonl} in the model directory) are reused.
  *
  * <p>Run: {@code java -cp ser-examples/target/ser.jar io.ser4j.examples.SftExperiment DATA WORK
- * EMODB_STORE RAVDESS_STORE [folds=0,1,2,3,4] [epochs=3]} (stores written by {@code ser teach}; their
+ * EMODB_STORE RAVDESS_STORE [folds=0,1,2,3,4] [epochs=3] [systems=label-only,rationale]} (stores written by {@code ser teach}; their
  * {@code .norms.json} siblings are used for faithfulness). Prints a Markdown table.
  */
 public final class SftExperiment {
@@ -78,7 +78,11 @@ public final class SftExperiment {
     Path ravdessStore = Path.of(args[3]);
     List<Integer> folds = new ArrayList<>();
     int epochs = 3;
+    List<String> systems = List.of("label-only", "rationale");
     for (int i = 4; i < args.length; i++) {
+      if (args[i].startsWith("systems=")) {
+        systems = List.of(args[i].substring(8).split(","));
+      }
       if (args[i].startsWith("folds=")) {
         for (String f : args[i].substring(6).split(",")) {
           folds.add(Integer.parseInt(f.trim()));
@@ -112,14 +116,14 @@ public final class SftExperiment {
       rf.get(k).testSpeakers().forEach(s -> exclude.add("ravdess/" + s));
       test.addAll(rf.get(k).test());
       heldOut.addAll(exclude);
-      for (String system : List.of("label-only", "rationale")) {
+      for (String system : systems) {
         Path dir = work.resolve("fold" + k + "-" + system);
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
           List<String> a = new ArrayList<>(List.of("train",
               "--manifest", data.resolve("emodb/manifest.csv").toString(),
               "--manifest", data.resolve("ravdess/manifest.csv").toString(),
               "--rationales", emodbStore.toString(), "--rationales", ravdessStore.toString(),
-              "--config", "small", "--out", dir.toString(), "--epochs", Integer.toString(epochs),
+              "--config", "compact", "--out", dir.toString(), "--epochs", Integer.toString(epochs),
               "--batch-size", "16", "--lr", "2e-3", "--checkpoint-every", "20", "--seed", "1",
               "--exclude-speakers", String.join(",", exclude)));
           if (system.equals("label-only")) {
@@ -160,6 +164,9 @@ public final class SftExperiment {
       LabelSet labels = corpora.get(name).labels();
       Map<String, Evaluation> evs = new LinkedHashMap<>();
       for (String system : List.of("baseline", "label-only", "rationale")) {
+        if (!rows.containsKey(system)) {
+          continue;
+        }
         List<Row> rs = rows.get(system).stream().filter(r -> r.corpus.equals(name))
             .sorted(Comparator.comparing(r -> r.key)).toList();
         if (rs.isEmpty()) {
@@ -172,11 +179,8 @@ public final class SftExperiment {
         }
         evs.put(system, Evaluation.of(items, labels));
       }
-      if (!evs.containsKey("rationale")) {
-        continue;
-      }
       PairedTestResult paired = null;
-      if (evs.containsKey("label-only")) {
+      if (evs.containsKey("label-only") && evs.containsKey("rationale")) {
         paired = Bootstrap.withReplicates(REPLICATES).seed(Bootstrap.DEFAULT_SEED).stratifiedBySpeaker(true)
             .pairedTest(evs.get("rationale"), evs.get("label-only"), Metric.MACRO_F1_MAJORITY);
       }
@@ -208,7 +212,7 @@ public final class SftExperiment {
                 paired.pValue(), paired.difference()) : "", wer, faith, time));
       }
     }
-    Files.writeString(work.resolve("results.md"), md.toString(), StandardCharsets.UTF_8);
+    Files.writeString(work.resolve("results-" + String.join("-", systems) + ".md"), md.toString(), StandardCharsets.UTF_8);
     System.out.print(md);
   }
 

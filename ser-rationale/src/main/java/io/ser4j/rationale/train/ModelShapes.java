@@ -6,12 +6,14 @@ import java.util.Locale;
 
 /**
  * Architectures for models trained from scratch with {@code ser train --config NAME}, and the
- * vocabulary adjustment applied once the data's tokenizer is known. Stateless; thread-safe.
+ * vocabulary adjustment applied once the data's tokenizer is known: the presets of {@link
+ * SpeechLmConfig#preset} ({@code tiny} about 1.3 M, {@code small} about 4.9 M parameters) and two
+ * smaller ones of this class. Stateless; thread-safe.
  *
  * <ul>
- *   <li>{@code tiny}: 80 mel bins, encoder 2 layers × d 32 (4 heads, FFN 64), decoder 2 layers × 32
+ *   <li>{@code micro}: 80 mel bins, encoder 2 layers × d 32 (4 heads, FFN 64), decoder 2 layers × 32
  *       (4 heads, 2 KV heads, MLP 64): for tests, trains in seconds.
- *   <li>{@code small}: 80 mel bins, encoder 2 layers × d 128 (4 heads, FFN 256), decoder 2 layers × 128
+ *   <li>{@code compact}: 80 mel bins, encoder 2 layers × d 128 (4 heads, FFN 256), decoder 2 layers × 128
  *       (4 heads, 2 KV heads, MLP 256), untied LM head: about 1 M parameters, the shipped default
  *       model's size (a few MB), sized for CPU training on two cores.
  * </ul>
@@ -21,7 +23,7 @@ import java.util.Locale;
  */
 public final class ModelShapes {
   /** The preset names. */
-  public static final List<String> PRESETS = List.of("tiny", "small");
+  public static final List<String> PRESETS = List.of("micro", "compact", "tiny", "small");
 
   private ModelShapes() {}
 
@@ -33,8 +35,9 @@ public final class ModelShapes {
    */
   public static SpeechLmConfig preset(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
-      case "tiny" -> of(32, 2, 4, 64, 32, 2, 4, 2, 64);
-      case "small" -> of(128, 2, 4, 256, 128, 2, 4, 2, 256);
+      case "micro" -> of(32, 2, 4, 64, 32, 2, 4, 2, 64);
+      case "compact" -> of(128, 2, 4, 256, 128, 2, 4, 2, 256);
+      case "tiny", "small" -> SpeechLmConfig.preset(name.toLowerCase(Locale.ROOT), 8, 3);
       default -> throw new IllegalArgumentException("unknown model preset '" + name + "'; known: " + PRESETS);
     };
   }

@@ -276,6 +276,7 @@ public final class SftTrainer {
           summary.put("stopped_early", st.stopped);
           summary.put("best_dev_loss", Double.isNaN(st.bestDevLoss) ? null : st.bestDevLoss);
           summary.put("kept_step", bestOrLast(req, st));
+          summary.put("train_seconds", (System.nanoTime() - t0) / 1e9); // this process only (a resumed run: since the resume)
           summary.put("train_examples", req.train().size());
           summary.put("dev_examples", req.dev().size());
           summary.put("label_only", cfg.labelOnly());

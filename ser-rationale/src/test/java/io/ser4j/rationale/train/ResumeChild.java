@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Child JVM of {@link SftTrainerResumeTest}: trains the tiny preset on 6 EmoDB clips of speaker 03
+ * Child JVM of {@link SftTrainerResumeTest}: trains the micro preset on 6 EmoDB clips of speaker 03
  * (2 epochs of 3 steps, checkpoint after every step, default augmentation, dev fold of 4 clips of
  * speaker 08) into {@code args[1]}; {@code args[2]} = "resume" continues; {@code args[3]} = sleep per
  * step in ms (gives the parent time to kill it mid-run). Prints {@code resumed-from=<step>}.
@@ -40,7 +40,7 @@ public final class ResumeChild {
       }
     };
     SftTrainer.Result r = new SftTrainer(slow).train(new SftTrainer.Request(cfg, train, dev, out, null,
-        ModelShapes.preset("tiny"), out.resolveSibling("cache"), resume));
+        ModelShapes.preset("micro"), out.resolveSibling("cache"), resume));
     System.out.println("resumed-from=" + r.resumedFromStep() + " steps=" + r.steps());
   }
 }

@@ -69,7 +69,7 @@ class SftTrainerResumeTest {
 
     // without --resume the directory is refused
     assertThatThrownBy(() -> new SftTrainer(null).train(new SftTrainer.Request(SftConfig.builder().build(),
-        List.of(SftFormatTest.someExample()), List.of(), b, null, ModelShapes.preset("tiny"), null, false)))
+        List.of(SftFormatTest.someExample()), List.of(), b, null, ModelShapes.preset("micro"), null, false)))
         .isInstanceOf(TrainingException.class).hasMessageContaining("--resume");
 
     Process resumed = child(b, true, 0, tmp.resolve("c.log"));
