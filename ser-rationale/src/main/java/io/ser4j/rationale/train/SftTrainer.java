@@ -21,6 +21,9 @@ import io.ser4j.model.speechlm.SpeechTokenizer;
 import io.ser4j.model.speechlm.TrainingBatch;
 import io.ser4j.model.speechlm.TrainingLoss;
 import io.ser4j.model.speechlm.TrainingScope;
+import io.ser4j.model.safetensors.SafeTensorsFile;
+import io.ser4j.model.safetensors.SafeTensorsWriter;
+import io.ser4j.model.safetensors.TensorData;
 import io.ser4j.model.train.AdamW;
 import io.ser4j.model.train.GradientClipping;
 import io.ser4j.model.train.ParameterGroups;
@@ -48,7 +51,7 @@ import java.util.stream.Stream;
 /**
  * Rationale-supervised fine-tuning of a {@link SpeechLm}: teacher-forced masked cross-entropy on the
  * answer tokens ({@link SftFormat}), AdamW with a decay and a no-decay parameter group ({@link
- * CheckpointableAdamW}), linear warm-up + cosine schedule ({@link LearningRateSchedule}), global-norm
+ * AdamW}, its state saved with the checkpoints), linear warm-up + cosine schedule ({@link LearningRateSchedule}), global-norm
  * clipping, gradient accumulation, seeded audio augmentation ({@link Augmenter}), early stopping on a
  * dev fold, full fine-tuning of a chosen scope or LoRA, and resumable checkpoints.
  *
@@ -246,12 +249,12 @@ public final class SftTrainer {
       }
       ParameterGroups groups = ParameterGroups.split(trainable, false);
       try (SpeechTokenizer tok = SpeechTokenizer.load(tokenizerDir);
-          CheckpointableAdamW opt = new CheckpointableAdamW(root, cfg.learningRate(), cfg.beta1(), cfg.beta2(),
+          AdamW opt = new AdamW(root, cfg.learningRate(), cfg.beta1(), cfg.beta2(),
               cfg.adamEps(), cfg.weightDecay())) {
         State st = new State();
         LearningCurve curve = new LearningCurve();
         if (latest != null) {
-          opt.load(latest.resolve(OPTIMIZER_FILE), groups);
+          loadOptimizer(opt, groups, latest.resolve(OPTIMIZER_FILE));
           readState(latest, st, curve);
         }
         int resumedFrom = st.globalStep;
@@ -310,7 +313,7 @@ public final class SftTrainer {
     final LoraAdapters lora;
     final SftFormat format;
     final ParameterGroups groups;
-    final CheckpointableAdamW opt;
+    final AdamW opt;
     final NDManager root;
     final Path stateDir;
     final ClipCache clips;
@@ -321,7 +324,7 @@ public final class SftTrainer {
     final LearningRateSchedule schedule;
 
     Loop(Request req, SpeechLm model, LoraAdapters lora, SpeechTokenizer tok, ParameterGroups groups,
-        CheckpointableAdamW opt, NDManager root, Path stateDir) {
+        AdamW opt, NDManager root, Path stateDir) {
       this.req = req;
       this.cfg = req.config();
       this.model = model;
@@ -512,7 +515,7 @@ public final class SftTrainer {
       if (lora != null) {
         lora.save(tmp);
       }
-      opt.save(tmp.resolve(OPTIMIZER_FILE));
+      saveOptimizer(opt, groups, tmp.resolve(OPTIMIZER_FILE));
       ObjectNode s = JSON.createObjectNode();
       s.put("epoch", st.epoch);
       s.put("step_in_epoch", st.stepInEpoch);
@@ -568,6 +571,50 @@ public final class SftTrainer {
       }
     } else {
       model.save(dir);
+    }
+  }
+
+  /**
+   * Writes the optimizer's {@link AdamW#state} as F32 safetensors: {@code <name>.exp_avg} and {@code
+   * <name>.exp_avg_sq} per parameter, the step count and learning rate in the metadata.
+   */
+  static void saveOptimizer(AdamW opt, ParameterGroups groups, Path file) {
+    AdamW.State st = opt.state(groups);
+    Map<String, NDArray> params = new LinkedHashMap<>(groups.decay());
+    params.putAll(groups.noDecay());
+    Map<String, TensorData> t = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> e : st.firstMoments().entrySet()) {
+      long[] shape = params.get(e.getKey()).getShape().getShape();
+      t.put(e.getKey() + ".exp_avg", TensorData.f32(shape, e.getValue()));
+      t.put(e.getKey() + ".exp_avg_sq", TensorData.f32(shape, st.secondMoments().get(e.getKey())));
+    }
+    try {
+      SafeTensorsWriter.write(file, t, Map.of("step", Integer.toString(st.steps()),
+          "learning_rate", Double.toString(st.learningRate())));
+    } catch (IOException e) {
+      throw new ModelLoadException(file.toString(), "cannot write the optimizer state: " + e.getMessage(), e);
+    }
+  }
+
+  /** Restores a state written by {@link #saveOptimizer} into {@code opt} (bit for bit). */
+  static void loadOptimizer(AdamW opt, ParameterGroups groups, Path file) {
+    try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+      Map<String, float[]> m = new LinkedHashMap<>();
+      Map<String, float[]> v = new LinkedHashMap<>();
+      for (String name : f.names()) {
+        if (name.endsWith(".exp_avg")) {
+          String k = name.substring(0, name.length() - ".exp_avg".length());
+          m.put(k, f.readFloats(name));
+          v.put(k, f.readFloats(k + ".exp_avg_sq"));
+        }
+      }
+      opt.restore(groups, new AdamW.State(Integer.parseInt(f.metadata().get("step")),
+          Double.parseDouble(f.metadata().get("learning_rate")), m, v));
+    } catch (RuntimeException e) {
+      if (e instanceof SerException se) {
+        throw se;
+      }
+      throw new ModelLoadException(file.toString(), "not an optimizer state: " + e, e);
     }
   }
 
