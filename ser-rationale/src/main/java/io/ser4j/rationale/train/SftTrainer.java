@@ -511,7 +511,9 @@ public final class SftTrainer {
       Path dir = stateDir.resolve(String.format(Locale.ROOT, "ckpt-%08d", st.globalStep));
       Path tmp = stateDir.resolve(dir.getFileName() + ".tmp");
       deleteTree(tmp);
-      saveModel(model, lora, tmp); // replaces tmp: the other files go in after it
+      // the base weights unmerged (resuming loads them and then the adapters); replaces tmp, so
+      // the other files go in after it
+      model.save(tmp);
       if (lora != null) {
         lora.save(tmp);
       }
