@@ -79,19 +79,19 @@ final class TrainCommand implements Callable<Integer> {
       description = "Train a new model: preset micro|compact (ser4j), tiny|small (SpeechLmConfig) or a config.json (default: compact unless --init).")
   String config;
 
-  @Option(names = "--epochs", defaultValue = "10") int epochs;
-  @Option(names = "--batch-size", defaultValue = "8") int batchSize;
+  @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data.") int epochs;
+  @Option(names = "--batch-size", defaultValue = "8", description = "Examples per micro-batch.") int batchSize;
   @Option(names = "--grad-accum", defaultValue = "1", description = "Micro-batches per optimizer step.") int gradAccum;
   @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate.") double lr;
   @Option(names = "--warmup", defaultValue = "0.05", description = "Warm-up share of the steps.") double warmup;
   @Option(names = "--min-lr-fraction", defaultValue = "0.05", description = "Cosine floor / peak.") double minLrFraction;
-  @Option(names = "--weight-decay", defaultValue = "0.01") double weightDecay;
+  @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW decoupled weight decay.") double weightDecay;
   @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm threshold.") double clip;
   @Option(names = "--label-weight", defaultValue = "3.0", description = "Loss weight of the label tokens.") double labelWeight;
   @Option(names = "--corpus-labels-share", defaultValue = "0.5",
       description = "Share of prompts listing the corpus's labels instead of all nine.") double corpusLabelsShare;
   @Option(names = "--no-augment", description = "No audio augmentation.") boolean noAugment;
-  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of init, data order and augmentation.") long seed;
   @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS") int checkpointEvery;
   @Option(names = "--eval-every", defaultValue = "0", paramLabel = "STEPS",
       description = "Dev evaluation interval (0: each epoch).") int evalEvery;
@@ -103,8 +103,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "Speakers left out of training altogether (test folds).")
   String excludeSpeakers;
   @Option(names = "--scope", defaultValue = "full", description = "full | frozen-encoder | decoder | lora.") String scope;
-  @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
-  @Option(names = "--lora-alpha", defaultValue = "16") double loraAlpha;
+  @Option(names = "--lora-rank", defaultValue = "8", description = "LoRA rank (--scope lora).") int loraRank;
+  @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha (--scope lora).") double loraAlpha;
   @Option(names = "--mixed-precision", description = "float16 autocast on GPU (not available on the CPU engine).")
   boolean mixedPrecision;
   @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (resume with the same count).")
@@ -215,8 +215,8 @@ final class TrainCommand implements Callable<Integer> {
     Set<String> s = new LinkedHashSet<>();
     if (list != null) {
       Arrays.stream(list.split(",")).map(String::trim).filter(x -> !x.isEmpty())
-          .map(x -> x.toLowerCase(Locale.ROOT).startsWith("emodb/") || x.toLowerCase(Locale.ROOT).startsWith("ravdess/")
-              ? x.substring(0, x.indexOf('/')).toLowerCase(Locale.ROOT) + x.substring(x.indexOf('/')) : x)
+          // corpus names are lower case in speaker keys; the speaker part is kept as written
+          .map(x -> x.indexOf('/') > 0 ? x.substring(0, x.indexOf('/')).toLowerCase(Locale.ROOT) + x.substring(x.indexOf('/')) : x)
           .forEach(s::add);
     }
     return s;
