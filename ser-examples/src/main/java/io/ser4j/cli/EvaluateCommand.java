@@ -1,5 +1,19 @@
 package io.ser4j.cli;
 
+import io.ser4j.core.ManifestException;
+import io.ser4j.core.corpus.Fold;
+import io.ser4j.core.corpus.SpeakerFolds;
+import io.ser4j.model.speechlm.SpeechLmOptions;
+import io.ser4j.model.speechlm.SpeechLmRecognizer;
+import io.ser4j.rationale.RationaleStore;
+import io.ser4j.rationale.StoredRationale;
+import io.ser4j.rationale.train.ModelShapes;
+import io.ser4j.rationale.train.SftConfig;
+import io.ser4j.rationale.train.SftDataset;
+import io.ser4j.rationale.train.SftExample;
+import io.ser4j.rationale.train.SftTrainer;
+import java.util.HashSet;
+import java.util.Set;
 import io.ser4j.audio.AudioLoader;
 import io.ser4j.core.Label;
 import io.ser4j.core.LabelDistribution;
@@ -43,7 +57,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ser evaluate}: runs a model over a labelled corpus (or, with {@code --cv speakers:K},
- * trains and scores the baseline per speaker-independent fold) and writes {@code
+ * trains and scores the baseline, or a SpeechLM with {@code --model speechlm:PRESET}, per
+ * speaker-independent fold) and writes {@code
  * predictions.jsonl}, {@code metrics.json}, {@code report.md}, {@code confusion.png} (and {@code
  * reliability.png}) into {@code --out}. Distributions are restricted to the corpus's labels.
  */
@@ -56,12 +71,16 @@ import picocli.CommandLine.Model.CommandSpec;
       "Examples:",
       "  ser evaluate --manifest ../shared/data/emodb/manifest.csv --model baseline --out /tmp/eval",
       "  ser evaluate --manifest ../shared/data/emodb/manifest.csv --model baseline --cv speakers:4 --out /tmp/eval",
+      "  ser evaluate --manifest ../shared/data/emodb/manifest.csv --model speechlm:compact --rationales emodb.jsonl \\",
+      "      --cv speakers:4 --out /tmp/eval-slm        (trains a SpeechLM per fold: slow on a CPU)",
       "",
       "With --cv the speaker-normalised head is the main report (out/); the global head's report",
       "(no speaker normalisation, as in 'ser analyze') is written to out/global/."
     })
 final class EvaluateCommand implements Callable<Integer> {
   private static final Pattern CV = Pattern.compile("speakers:(\\d+)");
+  /** Model prefix of a SpeechLM trained per fold with {@code --cv}: {@code speechlm:PRESET}. */
+  static final String SPEECHLM_PREFIX = "speechlm:";
 
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
@@ -97,6 +116,17 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
 
+  @Option(names = "--rationales", paramLabel = "FILE",
+      description = "With --cv and --model speechlm:PRESET: rationale store(s) from 'ser teach'.")
+  List<Path> rationales = new ArrayList<>();
+
+  @Option(names = "--label-only", description = "With --model speechlm:PRESET: label-only targets (the ablation).")
+  boolean labelOnly;
+
+  @Option(names = "--epochs", defaultValue = "3",
+      description = "With --model speechlm:PRESET: training epochs per fold (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
@@ -113,10 +143,18 @@ final class EvaluateCommand implements Callable<Integer> {
     String modelName;
     LabelSet labelSet;
     Map<String, List<Object>> extras = new LinkedHashMap<>();
-    if (folds != null) {
+    if (folds != null && model.startsWith(SPEECHLM_PREFIX)) {
+      if (corpus.speakers().size() < folds) {
+        throw new ParameterException(spec.commandLine(), "--cv speakers:" + folds + " needs at least " + folds
+            + " speakers; " + manifest + " has " + corpus.speakers().size());
+      }
+      labelSet = labels == null ? corpus.labels() : LabelSet.parse(labels);
+      items = speechLmCv(corpus, folds, labelSet, extras, err);
+      modelName = model + " (cv speakers:" + folds + ", seed " + seed + (labelOnly ? ", label-only" : "") + ")";
+    } else if (folds != null) {
       if (!model.equals("baseline")) {
-        throw new ParameterException(
-            spec.commandLine(), "--cv trains a model per fold; only --model baseline is trainable, got " + model);
+        throw new ParameterException(spec.commandLine(), "--cv trains a model per fold; --model must be baseline"
+            + " or speechlm:PRESET (e.g. speechlm:compact), got " + model);
       }
       if (corpus.speakers().size() < folds) {
         throw new ParameterException(
@@ -180,6 +218,59 @@ final class EvaluateCommand implements Callable<Integer> {
     err.printf(Locale.ROOT, "ser: evaluate took %.1f s%n", (System.nanoTime() - t0) / 1e9);
     err.flush();
     return exit;
+  }
+
+  /**
+   * Speaker-independent CV of a SpeechLM: per fold, {@code ser train}'s trainer on the other speakers
+   * (resumable in {@code <out>/folds/fold<i>}), then the fold's checkpoint scores the held-out clips.
+   */
+  private List<EvaluationItem> speechLmCv(Corpus corpus, int folds, LabelSet labelSet,
+      Map<String, List<Object>> extras, PrintWriter err) {
+    String preset = model.substring(SPEECHLM_PREFIX.length());
+    if (!ModelShapes.PRESETS.contains(preset)) {
+      throw new ParameterException(spec.commandLine(), "--model speechlm:PRESET needs one of " + ModelShapes.PRESETS
+          + ", got " + preset);
+    }
+    if (!labelOnly && rationales.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--model " + model + " needs --rationales (or --label-only)");
+    }
+    List<StoredRationale> records = new ArrayList<>();
+    for (Path r : rationales) {
+      if (!Files.isRegularFile(r)) {
+        throw new ManifestException(r.toString(), "no such rationale store; write it with 'ser teach'");
+      }
+      try (RationaleStore store = RationaleStore.open(r)) {
+        records.addAll(store.records());
+      }
+    }
+    SftDataset data = SftDataset.build(List.of(corpus), records, null, labelOnly);
+    SftConfig cfg = SftConfig.builder().epochs(epochs).batchSize(16).learningRate(2e-3).labelOnly(labelOnly)
+        .seed(seed).checkpointEvery(20).build();
+    List<EvaluationItem> result = new ArrayList<>();
+    List<Object> fs = new ArrayList<>();
+    CliProgress progress = new CliProgress(err, quiet);
+    for (Fold f : SpeakerFolds.kFolds(corpus, folds, seed)) {
+      String corpusName = corpus.name().toLowerCase(Locale.ROOT);
+      Set<String> test = new HashSet<>();
+      f.testSpeakers().forEach(sp -> test.add(corpusName + "/" + sp));
+      List<SftExample> train = data.examples().stream().filter(e -> !test.contains(e.speaker())).toList();
+      Path dir = out.resolve("folds").resolve("fold" + f.index());
+      new SftTrainer(progress).train(new SftTrainer.Request(cfg, train, List.of(), dir, null,
+          ModelShapes.preset(preset), out.resolve("folds").resolve(".clip-cache"), true));
+      try (SpeechLmRecognizer r = SpeechLmRecognizer.open(dir, SpeechLmOptions.defaults())) {
+        progress.onStart("evaluate fold " + f.index(), f.test().size());
+        int done = 0;
+        for (Utterance u : f.test()) {
+          Recognition rec = r.recognize(AudioLoader.load(u.audio()), labelSet);
+          result.add(item(u, rec.probabilities()));
+          fs.add(f.index());
+          progress.onProgress(++done, f.test().size(), u.id());
+        }
+        progress.onFinish();
+      }
+    }
+    extras.put("fold", fs);
+    return result;
   }
 
   private Integer parseCv() {

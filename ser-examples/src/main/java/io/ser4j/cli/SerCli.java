@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       TeachCommand.class,
       BatchCommand.class,
       ModelsCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -128,9 +128,10 @@ class EvaluateCommandTest {
   }
 
   @Test
-  void analyzeDefaultFallsBackToTheBaselineAndSaysSo() throws IOException {
+  void analyzeBaselineStaysAvailableBesideTheDefaultSpeechLm() throws IOException {
     Path clip = SerCliTest.REPO.resolve("examples/audio/angry.wav");
-    SerCliTest.Run r = SerCliTest.run("analyze", "--json", "--labels", "anger,sadness,neutral", clip.toString());
+    SerCliTest.Run r = SerCliTest.run("analyze", "--json", "--model", "baseline", "--labels", "anger,sadness,neutral",
+        clip.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode n = r.jsonLines().get(0);
     assertThat(n.get("model").asText()).isEqualTo("baseline");

@@ -121,7 +121,10 @@ class SerCliTest {
     }
     assertThat(n.get("cues").get("sample_rate_hz").asInt()).isEqualTo(16000);
     assertThat(n.get("cues").get("f0_mean_hz").asDouble()).isBetween(75.0, 600.0);
-    assertThat(n.get("model").asText()).isEqualTo("baseline");
+    assertThat(n.get("model").asText()).isEqualTo("default"); // the bundled SpeechLM
+    assertThat(n.get("transcript").asText()).isNotBlank();
+    assertThat(n.get("rationale").asText()).isNotBlank();
+    assertThat(n.get("probabilities").size()).isEqualTo(9);
     double sum = 0;
     for (JsonNode p : n.get("probabilities")) {
       sum += p.asDouble();
@@ -142,6 +145,6 @@ class SerCliTest {
     assertThat(badLabel.exit()).isEqualTo(SerCli.EXIT_BAD_INPUT);
     assertThat(badLabel.out()).isEmpty();
     assertThat(badLabel.err().strip().split("\n")).hasSize(1);
-    assertThat(badLabel.err()).startsWith("ser: joy: not a label of model baseline");
+    assertThat(badLabel.err()).startsWith("ser: joy: not a label of model default");
   }
 }

@@ -1,0 +1,118 @@
+package io.ser4j.rationale.train;
+
+import io.ser4j.audio.AudioLoader;
+import io.ser4j.core.AudioFormatException;
+import io.ser4j.core.SerException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The training clips, decoded and resampled to 16 kHz once, kept in memory as 16-bit samples and
+ * on disk under a cache directory ({@code <dir>/<corpus>/<id>.pcm16}: a magic number, the source
+ * file's size and modification time, the sample count, then big-endian 16-bit samples), so later
+ * runs and epochs skip decoding and resampling. A cache file whose source changed is rebuilt; an
+ * unreadable one is rebuilt as well. Files are written to a temporary name and moved into place.
+ *
+ * <p>Thread-safe: the in-memory map is concurrent; concurrent loads of one clip may both decode it.
+ */
+public final class ClipCache {
+  /** Sample rate of the cached clips. */
+  public static final int SAMPLE_RATE_HZ = 16_000;
+  private static final int MAGIC = 0x53464331; // "SFC1"
+  private static final float SHORT_SCALE = 32767f;
+
+  private final Path dir;
+  private final Map<String, short[]> memory = new ConcurrentHashMap<>();
+
+  /**
+   * @param dir the cache directory (created on first write), or {@code null} for memory only
+   */
+  public ClipCache(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * The example's audio at 16 kHz, in [-1, 1].
+   *
+   * @throws AudioFormatException (or another {@link SerException}) when the audio cannot be read
+   */
+  public float[] samples(SftExample e) {
+    short[] s = memory.computeIfAbsent(e.key(), k -> load(e));
+    float[] out = new float[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = s[i] / SHORT_SCALE;
+    }
+    return out;
+  }
+
+  private short[] load(SftExample e) {
+    Path file = dir == null ? null : dir.resolve(safe(e.corpus())).resolve(safe(e.id()) + ".pcm16");
+    long size;
+    long mtime;
+    try {
+      size = Files.size(e.audio());
+      mtime = Files.getLastModifiedTime(e.audio()).toMillis();
+    } catch (IOException ex) {
+      throw new AudioFormatException(e.audio().toString(), "cannot read: " + ex.getMessage());
+    }
+    if (file != null && Files.isRegularFile(file)) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        DataInputStream d = new DataInputStream(in);
+        if (d.readInt() == MAGIC && d.readLong() == size && d.readLong() == mtime) {
+          int n = d.readInt();
+          short[] s = new short[n];
+          for (int i = 0; i < n; i++) {
+            s[i] = d.readShort();
+          }
+          return s;
+        }
+      } catch (IOException ex) {
+        // rebuilt below
+      }
+    }
+    float[] x = AudioLoader.load(e.audio(), SAMPLE_RATE_HZ).samples();
+    short[] s = new short[x.length];
+    for (int i = 0; i < x.length; i++) {
+      s[i] = (short) Math.round(Math.max(-1f, Math.min(1f, x[i])) * SHORT_SCALE);
+    }
+    if (file != null) {
+      try {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+          DataOutputStream d = new DataOutputStream(out);
+          d.writeInt(MAGIC);
+          d.writeLong(size);
+          d.writeLong(mtime);
+          d.writeInt(s.length);
+          for (short v : s) {
+            d.writeShort(v);
+          }
+        }
+        try {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException ex) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException ex) {
+        // the cache is an optimisation: a write failure only costs time on the next run
+      }
+    }
+    return s;
+  }
+
+  private static String safe(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+}
