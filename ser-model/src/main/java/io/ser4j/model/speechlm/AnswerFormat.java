@@ -178,6 +178,25 @@ public final class AnswerFormat {
     return new ParsedAnswer(transcript, label, rawEmotion, rationaleText, warnings);
   }
 
+  private static final java.util.regex.Pattern SPACE_BEFORE_PUNCT =
+      java.util.regex.Pattern.compile(" +([.,;:!?)])");
+  private static final java.util.regex.Pattern SPACE_AFTER_OPEN = java.util.regex.Pattern.compile("([(]) +");
+  private static final java.util.regex.Pattern SPACED_APOSTROPHE =
+      java.util.regex.Pattern.compile("(\\p{L}) ?' ?(s|t|re|ve|ll|d|m)\\b");
+
+  /**
+   * Undoes the spacing a word-level tokenizer's decoder puts around punctuation ({@code "speaker ' s
+   * voice , loud ."} becomes {@code "speaker's voice, loud."}); other text is returned unchanged.
+   *
+   * @param text decoded text, may be empty
+   * @return the tidied text
+   */
+  public static String tidy(String text) {
+    String t = SPACE_BEFORE_PUNCT.matcher(text).replaceAll("$1");
+    t = SPACE_AFTER_OPEN.matcher(t).replaceAll("$1");
+    return SPACED_APOSTROPHE.matcher(t).replaceAll("$1'$2");
+  }
+
   /**
    * Maps a surface form of an emotion to a candidate label: lower-cased, trimmed, markdown emphasis,
    * quotes and trailing {@code .}/{@code !}/{@code ,} removed, then an exact (case-insensitive) match

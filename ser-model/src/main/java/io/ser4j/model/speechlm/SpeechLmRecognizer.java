@@ -342,10 +342,10 @@ public final class SpeechLmRecognizer implements Recognizer {
       Recognition r = new Recognition(
           clip.sourceId(),
           name(),
-          parsed.transcript(),
+          AnswerFormat.tidy(parsed.transcript()),
           label,
           distribution,
-          parsed.rationale(),
+          AnswerFormat.tidy(parsed.rationale()),
           cues,
           new Recognition.Timings(
               Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)));

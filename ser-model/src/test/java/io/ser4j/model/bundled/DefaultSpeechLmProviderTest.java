@@ -44,6 +44,15 @@ class DefaultSpeechLmProviderTest {
         assertThat(rec.rationale()).isNotBlank();
         Recognition four = r.recognize(clip, LabelSet.of("anger", "happiness", "neutral", "sadness"));
         assertThat(four.probabilities().labels().size()).isEqualTo(4);
+        // the label distribution is the acoustic baseline's (LM_LABEL_WEIGHT 0); the SpeechLM writes
+        // transcript and rationale after that label
+        assertThat(DefaultSpeechLmProvider.LM_LABEL_WEIGHT).isZero();
+        Recognition acoustic = io.ser4j.model.baseline.BaselineRecognizer.bundled().recognize(clip, null);
+        for (var l : LabelSet.UNIFIED) {
+          assertThat(rec.probabilities().probability(l)).as(l.name())
+              .isCloseTo(acoustic.probabilities().probability(l), org.assertj.core.api.Assertions.within(1e-12));
+        }
+        assertThat(rec.label().name()).isEqualTo("anger");
       }
       // extracted once into the cache, verified against the index
       Path dir = BundledSpeechLm.directory();

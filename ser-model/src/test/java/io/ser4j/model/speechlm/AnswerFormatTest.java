@@ -174,4 +174,13 @@ class AnswerFormatTest {
     assertThat(a.transcript()).isEqualTo("a");
     assertThat(a.warnings()).containsExactly("1 line(s) after a one-line field ignored");
   }
+
+  @Test
+  void tidyUndoesWordLevelDecoderSpacing() {
+    assertThat(AnswerFormat.tidy("Against this speaker ' s usual voice , the voice is loud ."))
+        .isEqualTo("Against this speaker's usual voice, the voice is loud.");
+    assertThat(AnswerFormat.tidy("it isn ' t ( really ) so !")).isEqualTo("it isn't (really) so!");
+    assertThat(AnswerFormat.tidy("Kids are talking by the door.")).isEqualTo("Kids are talking by the door.");
+    assertThat(AnswerFormat.tidy("")).isEmpty();
+  }
 }
