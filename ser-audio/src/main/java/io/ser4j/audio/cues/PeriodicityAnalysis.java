@@ -200,7 +200,7 @@ final class PeriodicityAnalysis {
    * correlation over the lags used, so the choice only affects speed. Cost model: {@code n/2} times
    * the summed per-point cost of the Stockham stages (radix 4 greedily first, as the FFT factors),
    * weights {@link #RADIX_COST} measured on the batched FFT; ties go to the shorter length. E.g.
-   * 1246 → 1280 (not 1250 or 1350), 586 → 640 (not 600).
+   * 1246 → 1280 (not 1250 or 1350), 584 → 640 (not 600).
    */
   static int acFftSize(int minimum) {
     return FFT_SIZES.computeIfAbsent(minimum, PeriodicityAnalysis::cheapestFftSize);
@@ -248,9 +248,12 @@ final class PeriodicityAnalysis {
    * The "ac" frame loop: windowed frames are gathered in batches of {@link #AC_BATCH}; per batch
    * one FFT gives the power spectra and a second one (of the power spectra, which are real and even)
    * their inverse, i.e. the autocorrelations; each is divided by the window's autocorrelation and
-   * its maxima registered. The FFT length is the smallest 2·3·5-smooth one at least {@code
-   * nsampWindow·(1 + interpolationDepth)}, enough for no circular wrap over the lags used (Praat
-   * takes the next power of two; the values are the same up to rounding).
+   * its maxima registered. The FFT length is the cheapest 2·3·5-smooth one ({@link #acFftSize}) of
+   * at least {@code nsampWindow + lastLagRead}: the circular autocorrelation is then exact for every
+   * lag the candidate search reads ({@link Frame#lastLagRead}; 1280 for the 880-sample window at
+   * 22.05 kHz, where lags up to 366 are read), and lags beyond are not filled in. Praat takes the
+   * next power of two of {@code nsampWindow·(1 + interpolationDepth)}; the values agree up to
+   * rounding.
    */
   private static void analyzeAc(double[] x, int sampleRate, Candidates out, Frame fr,
       boolean gaussian, int nsampWindow, int halfNsampWindow, int nsampPeriod, int halfNsampPeriod,
@@ -331,9 +334,9 @@ final class PeriodicityAnalysis {
    * the first window ({@code A}) and of the span ({@code B}) give {@code X = conj(A)·B}, whose
    * inverse DFT is the cross-correlation {@code c(lag) = Σ_k s[k]·s[k+lag]}; the inverse of the
    * Hermitian {@code X} is taken as a forward transform of {@code re X + im X} (laid out over the
-   * full period), whose {@code (re + im)/n} is {@code c}. The FFT length is the smallest 2·3·5-smooth
-   * one of at least the span (600 for 292 + 292 samples at 22.05 kHz; Praat: 1024), enough for no
-   * circular wrap. Then {@code r(lag) = c(lag)/sqrt(E(0)·E(lag))} with the running window energies.
+   * full period), whose {@code (re + im)/n} is {@code c}. The FFT length is the cheapest
+   * 2·3·5-smooth one ({@link #acFftSize}) of at least the span (640 for 292 + 292 samples at
+   * 22.05 kHz; Praat: 1024), enough for no circular wrap. Then {@code r(lag) = c(lag)/sqrt(E(0)·E(lag))} with the running window energies.
    */
   private static void analyzeCc(double[] x, int sampleRate, Candidates out, Frame fr,
       int nsampWindow, int halfNsampWindow, int nsampPeriod, int halfNsampPeriod, double dtWindow,
