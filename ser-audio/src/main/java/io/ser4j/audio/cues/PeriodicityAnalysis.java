@@ -185,7 +185,7 @@ final class PeriodicityAnalysis {
   }
 
   /** Frames per batch of the "ac" autocorrelation FFTs (a few SIMD vectors of doubles wide). */
-  static final int AC_BATCH = 16;
+  static final int AC_BATCH = 32;
 
   /** Cached batch FFT plans by size (immutable, shared). */
   private static final java.util.concurrent.ConcurrentHashMap<Integer, BatchRealFft> AC_PLANS =
