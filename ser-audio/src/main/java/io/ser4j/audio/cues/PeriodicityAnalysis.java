@@ -185,7 +185,7 @@ final class PeriodicityAnalysis {
   }
 
   /** Frames per batch of the "ac" autocorrelation FFTs (a few SIMD vectors of doubles wide). */
-  static final int AC_BATCH = 16;
+  static final int AC_BATCH = 32;
 
   /** Cached batch FFT plans by size (immutable, shared). */
   private static final java.util.concurrent.ConcurrentHashMap<Integer, BatchRealFft> AC_PLANS =
@@ -195,30 +195,65 @@ final class PeriodicityAnalysis {
   private static final ThreadLocal<BatchRealFft.Workspace> AC_WORKSPACE = new ThreadLocal<>();
 
   /**
-   * Smallest length {@code ≥ minimum} whose half factors into 2, 3 and 5 (the batch FFT's radices):
-   * any such length gives the same (non-circular) autocorrelation over the lags used.
+   * The cheapest FFT length {@code ≥ minimum} for {@link BatchRealFft}: even, with a half that
+   * factors into 2, 3 and 5 (its radices); any such length gives the same (non-circular)
+   * correlation over the lags used, so the choice only affects speed. Cost model: {@code n/2} times
+   * the summed per-point cost of the Stockham stages (radix 4 greedily first, as the FFT factors),
+   * weights {@link #RADIX_COST} measured on the batched FFT; ties go to the shorter length. E.g.
+   * 1246 → 1280 (not 1250 or 1350), 584 → 640 (not 600).
    */
   static int acFftSize(int minimum) {
-    for (int n = Math.max(2, minimum + (minimum & 1)); ; n += 2) {
-      int rest = n / 2;
-      for (int f : new int[] {2, 3, 5}) {
-        while (rest % f == 0) {
-          rest /= f;
-        }
-      }
-      if (rest == 1) {
-        return n;
+    return FFT_SIZES.computeIfAbsent(minimum, PeriodicityAnalysis::cheapestFftSize);
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> FFT_SIZES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Searches up to twice the next power of two: beyond it every length costs more (radix 4 has the
+   * lowest cost per halving, and a power of two pays at most one radix-2 stage extra).
+   */
+  private static int cheapestFftSize(int minimum) {
+    int start = Math.max(2, minimum + (minimum & 1));
+    int pow2 = Integer.highestOneBit(start - 1) << 1;
+    int best = -1;
+    long bestCost = Long.MAX_VALUE;
+    for (int n = start; n <= 2 * pow2; n += 2) {
+      long cost = fftCost(n);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = n;
       }
     }
+    return best;
+  }
+
+  /** Relative per-point cost of a Stockham stage of radix 4, 2, 3, 5 (measured, rounded). */
+  private static final int[][] RADIX_COST = {{4, 27}, {2, 20}, {3, 35}, {5, 37}};
+
+  /** Modelled cost of a length-{@code n} batch FFT, or {@code Long.MAX_VALUE} if unsupported. */
+  private static long fftCost(int n) {
+    int rest = n / 2;
+    long perPoint = 0;
+    for (int[] rc : RADIX_COST) {
+      while (rest % rc[0] == 0) {
+        rest /= rc[0];
+        perPoint += rc[1];
+      }
+    }
+    return rest == 1 ? perPoint * (n / 2) : Long.MAX_VALUE;
   }
 
   /**
    * The "ac" frame loop: windowed frames are gathered in batches of {@link #AC_BATCH}; per batch
    * one FFT gives the power spectra and a second one (of the power spectra, which are real and even)
    * their inverse, i.e. the autocorrelations; each is divided by the window's autocorrelation and
-   * its maxima registered. The FFT length is the smallest 2·3·5-smooth one at least {@code
-   * nsampWindow·(1 + interpolationDepth)}, enough for no circular wrap over the lags used (Praat
-   * takes the next power of two; the values are the same up to rounding).
+   * its maxima registered. The FFT length is the cheapest 2·3·5-smooth one ({@link #acFftSize}) of
+   * at least {@code nsampWindow + lastLagRead}: the circular autocorrelation is then exact for every
+   * lag the candidate search reads ({@link Frame#lastLagRead}; 1280 for the 880-sample window at
+   * 22.05 kHz, where lags up to 366 are read), and lags beyond are not filled in. Praat takes the
+   * next power of two of {@code nsampWindow·(1 + interpolationDepth)}; the values agree up to
+   * rounding.
    */
   private static void analyzeAc(double[] x, int sampleRate, Candidates out, Frame fr,
       boolean gaussian, int nsampWindow, int halfNsampWindow, int nsampPeriod, int halfNsampPeriod,
@@ -237,7 +272,7 @@ final class PeriodicityAnalysis {
         window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
       }
     }
-    final int nfft = acFftSize((int) Math.ceil(nsampWindow * (1 + interpolationDepth)));
+    final int nfft = acFftSize(nsampWindow + fr.lastLagRead);
     final int half = nfft / 2;
     final BatchRealFft fft = AC_PLANS.computeIfAbsent(nfft, n -> new BatchRealFft(n, AC_BATCH));
     BatchRealFft.Workspace ws = AC_WORKSPACE.get();
@@ -252,7 +287,7 @@ final class PeriodicityAnalysis {
     loadFrame(ws, 0, window, nsampWindow, half);
     autocorrelate(fft, ws, 1, half);
     final double[] windowR = new double[brentIxMax + 1];
-    for (int lag = 0; lag <= brentIxMax; lag++) {
+    for (int lag = 0; lag <= fr.lastLagRead; lag++) {
       windowR[lag] = ws.power[lag][0] / ws.power[0][0];
     }
 
@@ -299,9 +334,9 @@ final class PeriodicityAnalysis {
    * the first window ({@code A}) and of the span ({@code B}) give {@code X = conj(A)·B}, whose
    * inverse DFT is the cross-correlation {@code c(lag) = Σ_k s[k]·s[k+lag]}; the inverse of the
    * Hermitian {@code X} is taken as a forward transform of {@code re X + im X} (laid out over the
-   * full period), whose {@code (re + im)/n} is {@code c}. The FFT length is the smallest 2·3·5-smooth
-   * one of at least the span (600 for 292 + 292 samples at 22.05 kHz; Praat: 1024), enough for no
-   * circular wrap. Then {@code r(lag) = c(lag)/sqrt(E(0)·E(lag))} with the running window energies.
+   * full period), whose {@code (re + im)/n} is {@code c}. The FFT length is the cheapest
+   * 2·3·5-smooth one ({@link #acFftSize}) of at least the span (640 for 292 + 292 samples at
+   * 22.05 kHz; Praat: 1024), enough for no circular wrap. Then {@code r(lag) = c(lag)/sqrt(E(0)·E(lag))} with the running window energies.
    */
   private static void analyzeCc(double[] x, int sampleRate, Candidates out, Frame fr,
       int nsampWindow, int halfNsampWindow, int nsampPeriod, int halfNsampPeriod, double dtWindow,
@@ -476,7 +511,7 @@ final class PeriodicityAnalysis {
     for (int slot = 0; slot < count; slot++) {
       double ac0 = ws.power[0][slot];
       r[rCenter] = 1.0;
-      for (int lag = 1; lag <= fr.brentIxMax; lag++) {
+      for (int lag = 1; lag <= fr.lastLagRead; lag++) {
         double value = ws.power[lag][slot] / (ac0 * windowR[lag]);
         r[rCenter + lag] = value;
         r[rCenter - lag] = value;
@@ -484,6 +519,13 @@ final class PeriodicityAnalysis {
       fr.registerCandidates(out, batchFrames[slot]);
     }
   }
+
+  /**
+   * Candidates refined by {@link Frame#registerCandidates} get the 700-point sinc only above 0.3 of
+   * the sample rate, which needs a ceiling above about 0.207 of it (the refined lag is at least the
+   * ceiling lag minus 1.5 samples); at or below this fraction the refinement depth is the normal one.
+   */
+  private static final double MAX_CEILING_FRACTION_FOR_REFINE_DEPTH = 0.2;
 
   /** Per-analysis settings and scratch of the candidate search on one correlation function. */
   private static final class Frame {
@@ -505,6 +547,16 @@ final class PeriodicityAnalysis {
     final double voicingThreshold;
     final double octaveCost;
     final int keepStrongest;
+    /**
+     * The largest lag of {@code r} that {@link #registerCandidates} can read: maxima are searched
+     * below {@code lagLimit = min(maximumLag, brentIxMax)} and refined by sinc interpolation within
+     * one sample of them, which reads at most {@code depth} samples beyond; the depth is at most
+     * {@link #refineDepth} (and the first-estimate depth) unless the ceiling exceeds 0.2 of the
+     * sample rate, the only case in which a refined candidate can lie above 0.3 of the rate and get
+     * the 700-point depth. Lags beyond it need not be computed (the "ac" FFT is sized to be exact up
+     * to it).
+     */
+    final int lastLagRead;
 
     Frame(double[] r, int rCenter, int rLength, int brentIxMax, int maximumLag, int[] imax,
         double[] position, int[] maxLag, double[] maxHeight, boolean[] keep, int maxCandidates,
@@ -528,6 +580,11 @@ final class PeriodicityAnalysis {
       this.voicingThreshold = voicingThreshold;
       this.octaveCost = octaveCost;
       this.keepStrongest = keepStrongest;
+      int lagLimit = Math.min(maximumLag, brentIxMax);
+      int maxDepth = Math.max(FIRST_ESTIMATE_SINC_DEPTH,
+          ceiling > MAX_CEILING_FRACTION_FOR_REFINE_DEPTH * sampleRate ? SINC_DEPTH_ACCURATE
+              : refineDepth);
+      this.lastLagRead = (int) Math.min(brentIxMax, (long) lagLimit + 1 + maxDepth);
     }
 
     /**
@@ -560,6 +617,11 @@ final class PeriodicityAnalysis {
       // Register them as candidates (weakest replaced when the list is full).
       double[] freq = out.frequency[iframe];
       double[] str = out.strength[iframe];
+      final double ceilingLag = sampleRate / ceiling;
+      // The first (30-point sinc) strength estimate only matters when the list can fill up (it then
+      // decides replacements) or for a candidate that the second pass leaves unrefined; otherwise
+      // the refinement below overwrites it, so it is not computed.
+      final boolean listCanFill = Math.min(nMaxima, keepStrongest) >= maxCandidates - 1;
       int n = 1;
       for (int m = 0; m < nMaxima; m++) {
         if (!keep[m]) {
@@ -573,8 +635,9 @@ final class PeriodicityAnalysis {
         double d2r = 2.0 * ri - rm - rp;
         double lagOfMaximum = i + dr / d2r;
         double frequencyOfMaximum = 1.0 / dx / lagOfMaximum;
-        double strengthOfMaximum =
-            PeakInterpolation.sinc(r, rLength, lagOfMaximum + rCenter, FIRST_ESTIMATE_SINC_DEPTH);
+        double strengthOfMaximum = listCanFill || i + 1 < ceilingLag
+            ? PeakInterpolation.sinc(r, rLength, lagOfMaximum + rCenter, FIRST_ESTIMATE_SINC_DEPTH)
+            : 0.0;
         if (strengthOfMaximum > 1.0) {
           strengthOfMaximum = 1.0 / strengthOfMaximum;
         }
@@ -605,7 +668,6 @@ final class PeriodicityAnalysis {
       // Second pass: refine every candidate by maximising the sinc interpolant. Candidates whose
       // refined lag (within one sample of the integer maximum) must stay shorter than the ceiling
       // period are unvoiced whatever their strength, so they are left as they are.
-      final double ceilingLag = sampleRate / ceiling;
       for (int k = 1; k < n; k++) {
         if (imax[k] + 1 < ceilingLag) {
           continue;

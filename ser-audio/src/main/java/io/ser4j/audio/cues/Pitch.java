@@ -16,9 +16,9 @@ import java.util.Objects;
  * and voiced/unvoiced cost (time-step corrected) picks the path, which handles octave jumps.
  *
  * <p>Implementation: the frames' autocorrelations are computed in batches with a double-precision
- * FFT whose length is the smallest 2·3·5-smooth one without circular wrap over the lags used (1350
- * for the 880-sample window at 22.05 kHz; Praat uses the next power of two, the values agree up to
- * rounding), and frames so quiet that the path provably cannot be voiced there (see {@code
+ * FFT whose length is the cheapest 2·3·5-smooth one without circular wrap over the lags the
+ * candidate search reads (1280 for the 880-sample window at 22.05 kHz; Praat uses the next power of
+ * two, the values agree up to rounding), and frames so quiet that the path provably cannot be voiced there (see {@code
  * PeriodicityAnalysis.provablyUnvoicedIntensity}) skip the correlation; the contour is unchanged.
  *
  * <p>Works at any sample rate; the ceiling is clipped to Nyquist. Frame times depend only on the

@@ -60,9 +60,11 @@ class BatchRealFftTest {
 
   @Test
   void acFftSizeIsSmoothAndLargeEnough() {
-    assertThat(PeriodicityAnalysis.acFftSize(1320)).isEqualTo(1350);
-    assertThat(PeriodicityAnalysis.acFftSize(1350)).isEqualTo(1350);
-    assertThat(PeriodicityAnalysis.acFftSize(961)).isEqualTo(972);
+    // The cheapest length by the radix cost model, not merely the smallest smooth one.
+    assertThat(PeriodicityAnalysis.acFftSize(1246)).isEqualTo(1280); // pitch at 22.05 kHz
+    assertThat(PeriodicityAnalysis.acFftSize(584)).isEqualTo(640); // harmonicity at 22.05 kHz
+    assertThat(PeriodicityAnalysis.acFftSize(1280)).isEqualTo(1280);
+    assertThat(PeriodicityAnalysis.acFftSize(2)).isEqualTo(2);
     for (int min = 2; min < 3000; min += 37) {
       int n = PeriodicityAnalysis.acFftSize(min);
       assertThat(n).isGreaterThanOrEqualTo(min);
