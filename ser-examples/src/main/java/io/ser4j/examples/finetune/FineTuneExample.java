@@ -13,6 +13,7 @@ import io.ser4j.core.SerException;
 import io.ser4j.core.corpus.Corpora;
 import io.ser4j.core.corpus.Corpus;
 import io.ser4j.core.corpus.Utterance;
+import io.ser4j.model.bundled.BundledSpeechLm;
 import io.ser4j.model.speechlm.SpeechLmConfig;
 import io.ser4j.rationale.CueGroundedTeacher;
 import io.ser4j.rationale.CueNorms;
@@ -61,6 +62,8 @@ public final class FineTuneExample {
   public static final int DEFAULT_BATCH_SIZE = 4;
   /** Architecture of a new model by default (the smallest preset). */
   public static final String DEFAULT_PRESET = "micro";
+  /** The {@code --init} value naming the bundled default SpeechLM ({@link BundledSpeechLm}). */
+  public static final String BUNDLED = "default";
   /** Teacher seed (as {@code ser teach --seed}). */
   public static final long TEACHER_SEED = 1;
 
@@ -79,7 +82,8 @@ public final class FineTuneExample {
    * @param batchSize examples per optimizer step (&ge; 1)
    * @param preset the architecture of a new model ({@link ModelShapes#PRESETS}), or {@code null} with
    *     {@code init}
-   * @param init a checkpoint folder to fine-tune, or {@code null} with {@code preset}
+   * @param init a checkpoint folder to fine-tune ({@link #BUNDLED}: the bundled default SpeechLM), or
+   *     {@code null} with {@code preset}
    * @param clip the clip to analyse at the end, or {@code null} for the manifest's first clip
    */
   public record Options(Path manifest, Path sampleDataDir, int sampleClips, Path out, int epochs, int batchSize,
@@ -123,7 +127,7 @@ public final class FineTuneExample {
    * Entry point.
    *
    * @param args {@code (--manifest FILE | --sample DATA_DIR [--clips N]) [--out DIR] [--epochs N]
-   *     [--batch-size N] [--preset micro|compact|tiny|small | --init CHECKPOINT_DIR] [--clip WAV]}
+   *     [--batch-size N] [--preset micro|compact|tiny|small | --init CHECKPOINT_DIR|default] [--clip WAV]}
    */
   public static void main(String[] args) {
     Options o;
@@ -132,7 +136,7 @@ public final class FineTuneExample {
     } catch (IllegalArgumentException e) {
       System.err.println("FineTuneExample: " + e.getMessage());
       System.err.println("usage: FineTuneExample (--manifest FILE.jsonl | --sample DATA_DIR [--clips N])"
-          + " [--out DIR] [--epochs N] [--batch-size N] [--preset micro|compact|tiny|small | --init DIR]"
+          + " [--out DIR] [--epochs N] [--batch-size N] [--preset micro|compact|tiny|small | --init DIR|default]"
           + " [--clip WAV]");
       return;
     }
@@ -144,6 +148,7 @@ public final class FineTuneExample {
    * --preset micro --clips 12}).
    *
    * @throws IllegalArgumentException on an unknown option, a missing value or a bad number
+   * @throws io.ser4j.core.ModelLoadException for {@code --init default} when the bundled model is missing
    */
   public static Options parse(String[] args) {
     Path manifest = null;
@@ -169,7 +174,7 @@ public final class FineTuneExample {
         case "--epochs" -> epochs = number(opt, v);
         case "--batch-size" -> batch = number(opt, v);
         case "--preset" -> preset = v;
-        case "--init" -> init = Path.of(v);
+        case "--init" -> init = v.equals(BUNDLED) ? BundledSpeechLm.directory() : Path.of(v);
         case "--clip" -> clip = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + opt);
       }
@@ -237,7 +242,9 @@ public final class FineTuneExample {
         o.batchSize(), modelDir);
     SftTrainer.Result res = new SftTrainer(new LossPrinter(out)).train(new SftTrainer.Request(
         cfg, data.examples(), List.of(), modelDir, o.init(), arch, dir.resolve(".ser4j-clip-cache"), true));
-    out.printf(Locale.ROOT, "trained %d/%d steps in %.1f s%n", res.steps(), res.plannedSteps(), res.millis() / 1e3);
+    out.printf(Locale.ROOT, "trained %d/%d steps in %.1f s%s%n", res.steps(), res.plannedSteps(), res.millis() / 1e3,
+        res.resumedFromStep() > 0 ? " (continued the run in " + modelDir + " from step " + res.resumedFromStep() + ")"
+            : "");
 
     // (3) the checkpoint through the facade, like any other model
     Path clip = o.clip() != null ? o.clip() : corpus.utterances().get(0).audio();
@@ -260,7 +267,7 @@ public final class FineTuneExample {
 
   /**
    * Writes a JSONL manifest of {@code n} EmoDB clips (labels taken in turn, so all seven appear) to
-   * {@code dir/sample.jsonl}.
+   * {@code dir/emodb-sample.jsonl}.
    */
   static Path writeSample(Path dataDir, int n, Path dir) {
     Corpus emodb = Corpora.readEmoDb(dataDir.resolve("emodb").resolve("manifest.csv"));
@@ -276,7 +283,7 @@ public final class FineTuneExample {
         }
       }
     }
-    Path jsonl = dir.resolve("sample.jsonl");
+    Path jsonl = dir.resolve("emodb-sample.jsonl");
     Corpora.writeManifest(Corpus.of("emodb-sample", pick), jsonl);
     return jsonl;
   }

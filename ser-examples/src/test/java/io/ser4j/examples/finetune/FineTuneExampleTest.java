@@ -9,6 +9,7 @@ import io.ser4j.core.Recognition;
 import io.ser4j.core.Ser;
 import io.ser4j.core.corpus.Corpora;
 import io.ser4j.core.corpus.Corpus;
+import io.ser4j.model.bundled.BundledSpeechLm;
 import io.ser4j.rationale.RationaleStore;
 import io.ser4j.rationale.StoredRationale;
 import io.ser4j.rationale.train.LearningCurve;
@@ -86,6 +87,22 @@ class FineTuneExampleTest {
       Label l = again.analyze(sample.utterances().get(0).audio()).label();
       assertThat(l).isEqualTo(rec.label()); // greedy decoding: the same checkpoint answers the same
     }
+  }
+
+  @Test
+  void fineTunesTheBundledSpeechLmKeepingItsTokenizer(@TempDir Path tmp) throws Exception {
+    FineTuneExample.Options o = FineTuneExample.parse(new String[] {
+        "--sample", DATA.toString(), "--clips", "4", "--out", tmp.resolve("run").toString(),
+        "--batch-size", "2", "--init", "default"});
+    assertThat(o.init()).isEqualTo(BundledSpeechLm.directory());
+    FineTuneExample.Outcome r = FineTuneExample.run(o, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8));
+    assertThat(r.curve()).hasSize(2);
+    // a trained model starts far below a random one (about 5.1 nats per target token for micro)
+    assertThat(r.curve().get(0).trainLoss()).isFinite().isPositive().isLessThan(2.0);
+    assertThat(Files.readString(r.modelDir().resolve("tokenizer.json")))
+        .isEqualTo(Files.readString(BundledSpeechLm.directory().resolve("tokenizer.json")));
+    assertThat(r.labels().contains(r.recognition().label())).isTrue();
   }
 
   @Test
