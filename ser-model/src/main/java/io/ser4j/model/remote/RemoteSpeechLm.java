@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> 429, 500, 502, 503, 504, connect/read timeouts, I/O errors and truncated
  * replies are retried up to {@link RemoteOptions#maxRetries()} times with exponential backoff and
- * full jitter, honouring {@code Retry-After} (seconds) capped by {@link RemoteOptions#maxBackoff()}.
+ * full jitter, honouring {@code retry-after-ms} / {@code Retry-After} (seconds or HTTP date) capped by {@link RemoteOptions#maxBackoff()} ({@link HttpRetry}).
  * Other HTTP errors, malformed JSON, replies without choices and answers without a candidate label
  * throw {@link RecognitionException} at once. The API key is sent as {@code Authorization: Bearer}
  * when its environment variable is set and never appears in logs, messages or {@code toString}.
@@ -75,12 +74,11 @@ public final class RemoteSpeechLm implements Recognizer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BITS_PER_SAMPLE = 16;
   private static final int WAV_HEADER_BYTES = 44;
-  private static final int HTTP_TOO_MANY_REQUESTS = 429;
 
   private final RemoteOptions options;
   private final HttpClient client;
   private final CueExtractor cueExtractor;
-  private final Random jitter;
+  private final HttpRetry retry;
   private final Sleeper sleeper;
 
   /** Waits between attempts; replaced in tests. */
@@ -108,7 +106,7 @@ public final class RemoteSpeechLm implements Recognizer {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.cueExtractor = CueExtractor.create();
-    this.jitter = options.jitterSeed() == null ? new Random() : new Random(options.jitterSeed());
+    this.retry = new HttpRetry(options.initialBackoff(), options.maxBackoff(), options.jitterSeed());
     this.sleeper = sleeper;
   }
 
@@ -341,12 +339,12 @@ public final class RemoteSpeechLm implements Recognizer {
           return content(response.body());
         }
         String error = serverError(response.body());
-        if (!isRetryable(status)) {
+        if (!HttpRetry.isRetryable(status)) {
           throw new RecognitionException(endpointName(), "HTTP " + status + ": " + error);
         }
         lastCause = "HTTP " + status + ": " + error;
         lastException = null;
-        retryAfter = retryAfter(response);
+        retryAfter = HttpRetry.retryAfter(response);
       } catch (TruncatedReplyException e) {
         lastCause = e.getMessage();
         lastException = null;
@@ -412,43 +410,9 @@ public final class RemoteSpeechLm implements Recognizer {
     return key == null || key.isBlank() ? null : key.trim();
   }
 
-  /** Exponential backoff with full jitter, or the server's Retry-After; both capped. */
+  /** The wait before retry {@code attempt} (see {@link HttpRetry#backoff}). */
   Duration backoff(int attempt, Duration retryAfter) {
-    long capMs = options.maxBackoff().toMillis();
-    if (retryAfter != null) {
-      return Duration.ofMillis(Math.min(capMs, retryAfter.toMillis()));
-    }
-    long ceiling = options.initialBackoff().toMillis();
-    for (int i = 1; i < attempt && ceiling < capMs; i++) {
-      ceiling *= 2;
-    }
-    ceiling = Math.min(ceiling, capMs);
-    long ms;
-    synchronized (jitter) {
-      ms = (long) (jitter.nextDouble() * (ceiling + 1));
-    }
-    return Duration.ofMillis(Math.min(ms, capMs));
-  }
-
-  private static boolean isRetryable(int status) {
-    return status == HTTP_TOO_MANY_REQUESTS
-        || status == 500
-        || status == 502
-        || status == 503
-        || status == 504;
-  }
-
-  private static Duration retryAfter(HttpResponse<?> response) {
-    String v = response.headers().firstValue("Retry-After").orElse(null);
-    if (v == null) {
-      return null;
-    }
-    try {
-      long s = Long.parseLong(v.trim());
-      return s < 0 ? null : Duration.ofSeconds(Math.min(s, Integer.MAX_VALUE));
-    } catch (NumberFormatException e) {
-      return null; // an HTTP date: fall back to our own backoff
-    }
+    return retry.backoff(attempt, retryAfter);
   }
 
   // ---- reply parsing ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ser4j.model.remote.HttpRetry;
 import io.ser4j.rationale.FaithfulnessChecker;
 import io.ser4j.rationale.FaithfulnessReport;
 import io.ser4j.rationale.Rationale;
@@ -23,15 +24,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -94,12 +91,10 @@ public final class LlmTeacher implements Teacher {
 
   private static final Logger LOG = LoggerFactory.getLogger(LlmTeacher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int HTTP_TOO_MANY_REQUESTS = 429;
-  private static final int HTTP_REQUEST_TIMEOUT = 408;
 
   private final LlmTeacherOptions options;
   private final HttpClient client;
-  private final Random jitter;
+  private final HttpRetry retry;
   private final RateLimiter.Sleeper sleeper;
   private final RateLimiter limiter;
   private final FaithfulnessChecker checker = FaithfulnessChecker.create();
@@ -113,7 +108,7 @@ public final class LlmTeacher implements Teacher {
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    this.jitter = options.jitterSeed() == null ? new Random() : new Random(options.jitterSeed());
+    this.retry = new HttpRetry(options.initialBackoff(), options.maxBackoff(), options.jitterSeed());
     this.sleeper = sleeper;
     this.limiter = new RateLimiter(options.requestsPerSecond(), clock, sleeper);
   }
@@ -507,14 +502,14 @@ public final class LlmTeacher implements Teacher {
           return envelope(response.body());
         }
         String error = serverError(response.body());
-        if (!isRetryable(status)) {
+        if (!HttpRetry.isRetryable(status)) {
           throw new LlmTeacherException(id, Reason.HTTP_ERROR,
               endpointName() + " answered HTTP " + status + ": " + error);
         }
         lastCause = "HTTP " + status + ": " + error;
         lastReason = Reason.UNAVAILABLE;
         lastException = null;
-        retryAfter = retryAfter(response);
+        retryAfter = HttpRetry.retryAfter(response);
       } catch (BadEnvelope e) {
         lastCause = e.getMessage();
         lastReason = Reason.BAD_ENVELOPE;
@@ -560,62 +555,9 @@ public final class LlmTeacher implements Teacher {
         lastException);
   }
 
-  /** Exponential backoff with full jitter, or the server's Retry-After; both capped. */
+  /** The wait before retry {@code attempt} (see {@link HttpRetry#backoff}). */
   Duration backoff(int attempt, Duration retryAfter) {
-    long capMs = options.maxBackoff().toMillis();
-    if (retryAfter != null) {
-      return Duration.ofMillis(Math.min(capMs, retryAfter.toMillis()));
-    }
-    long ceiling = options.initialBackoff().toMillis();
-    for (int i = 1; i < attempt && ceiling < capMs; i++) {
-      ceiling *= 2;
-    }
-    ceiling = Math.min(ceiling, capMs);
-    long ms;
-    synchronized (jitter) {
-      ms = (long) (jitter.nextDouble() * (ceiling + 1));
-    }
-    return Duration.ofMillis(Math.min(ms, capMs));
-  }
-
-  private static boolean isRetryable(int status) {
-    return status == HTTP_TOO_MANY_REQUESTS
-        || status == HTTP_REQUEST_TIMEOUT
-        || status == 500
-        || status == 502
-        || status == 503
-        || status == 504;
-  }
-
-  /** {@code retry-after-ms}, else {@code Retry-After} in seconds or as an HTTP date; else null. */
-  static Duration retryAfter(HttpResponse<?> response) {
-    String ms = response.headers().firstValue("retry-after-ms").orElse(null);
-    if (ms != null) {
-      try {
-        double v = Double.parseDouble(ms.trim());
-        if (v >= 0 && Double.isFinite(v)) {
-          return Duration.ofMillis((long) Math.ceil(v));
-        }
-      } catch (NumberFormatException e) {
-        // fall through to Retry-After
-      }
-    }
-    String v = response.headers().firstValue("Retry-After").orElse(null);
-    if (v == null) {
-      return null;
-    }
-    try {
-      double s = Double.parseDouble(v.trim());
-      return s < 0 || !Double.isFinite(s) ? null : Duration.ofMillis((long) Math.ceil(s * 1000));
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (DateTimeParseException e2) {
-        return null;
-      }
-    }
+    return retry.backoff(attempt, retryAfter);
   }
 
   private Reply envelope(String body) throws BadEnvelope {
