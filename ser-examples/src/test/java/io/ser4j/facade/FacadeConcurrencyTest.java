@@ -12,21 +12,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The javadoc's thread-safety claim: one {@link Ser} shared by 8 threads gives results identical
- * (bit for bit) to sequential calls, on 200 real clips (100 EmoDB, 100 RAVDESS), baseline model.
+ * (bit for bit) to sequential calls, on 200 real clips (100 EmoDB, 100 RAVDESS), with the acoustic
+ * baseline (truly parallel) and with the bundled default (SpeechLM calls serialised by the
+ * recognizer; transcript and rationale compared too).
  */
 class FacadeConcurrencyTest {
   static final int THREADS = 8;
 
-  @Test
-  void eightThreadsSharingOneSerMatchSequentialRunsOn200Clips() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"baseline", "default"})
+  void eightThreadsSharingOneSerMatchSequentialRunsOn200Clips(String model) throws Exception {
     List<Path> clips = new ArrayList<>(Clips.pick("emodb", 4, 100));
     clips.addAll(Clips.pick("ravdess", 12, 100));
     assertThat(clips).hasSize(200);
-    try (Ser ser = Ser.create("baseline")) {
+    try (Ser ser = Ser.create(model)) {
       List<Recognition> sequential = new ArrayList<>();
       for (Path p : clips) {
         sequential.add(ser.analyze(p));
@@ -63,6 +67,9 @@ class FacadeConcurrencyTest {
         assertThat(p.label()).as(clips.get(i).toString()).isEqualTo(s.label());
         assertThat(p.probabilities()).as(clips.get(i).toString()).isEqualTo(s.probabilities());
         assertThat(p.cues().asMap()).as(clips.get(i).toString()).isEqualTo(s.cues().asMap());
+        assertThat(p.transcript()).as(clips.get(i).toString()).isEqualTo(s.transcript());
+        assertThat(p.rationale()).as(clips.get(i).toString()).isEqualTo(s.rationale());
+        assertThat(p.model()).isEqualTo(model);
         labelsSeen += s.label() == null ? 0 : 1;
       }
       assertThat(labelsSeen).isEqualTo(200);
