@@ -49,7 +49,8 @@ public final class SafeTensorsWriter {
    *
    * @param file the target; replaced if it exists
    * @param tensors tensors by checkpoint name
-   * @param metadata the header's {@code __metadata__} (may be empty or {@code null})
+   * @param metadata the header's {@code __metadata__} (may be empty or {@code null}); written with
+   *     its keys sorted, so equal contents give identical bytes whatever the map's iteration order
    * @throws IllegalArgumentException if a name is empty or {@code "__metadata__"}
    * @throws IOException if writing or renaming fails (the temporary file is removed)
    */
@@ -62,7 +63,7 @@ public final class SafeTensorsWriter {
             .thenComparing(Map.Entry::getKey));
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) {
-      header.put(HeaderParser.METADATA_KEY, new LinkedHashMap<>(metadata));
+      header.put(HeaderParser.METADATA_KEY, new java.util.TreeMap<>(metadata));
     }
     long offset = 0;
     for (Map.Entry<String, TensorData> e : order) {

@@ -100,6 +100,21 @@ class RoundTripTest {
   }
 
   @Test
+  void metadataOrderDoesNotChangeTheBytes() throws Exception {
+    Map<String, TensorData> t = Map.of("w", TensorData.f32(new long[] {2}, new float[] {1f, 2f}));
+    Map<String, String> ab = new LinkedHashMap<>();
+    ab.put("step", "6");
+    ab.put("learning_rate", "1.5E-4");
+    Map<String, String> ba = new LinkedHashMap<>();
+    ba.put("learning_rate", "1.5E-4");
+    ba.put("step", "6");
+    SafeTensorsWriter.write(dir.resolve("ab.safetensors"), t, ab);
+    SafeTensorsWriter.write(dir.resolve("ba.safetensors"), t, ba);
+    assertThat(Files.readAllBytes(dir.resolve("ab.safetensors")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("ba.safetensors")));
+  }
+
+  @Test
   void smallWindowsAndChunkedTensorsReadTheSame() throws Exception {
     Map<String, TensorData> t = new LinkedHashMap<>();
     float[] big = randomFloats(1000, 5);
