@@ -9,7 +9,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A {@link ProgressListener} for the CLI: a progress bar on stderr when stderr is a terminal
  * ({@link System#console()} is present), otherwise plain log lines (at most about one per 10% and
- * the last one); nothing when quiet. Safe to call from several worker threads.
+ * the last one); nothing when quiet. Safe to call from several worker threads. {@link #forTraining}
+ * is the variant for training steps: the bar carries the step message (loss, learning rate) and the
+ * log lines are written only for steps that have a message.
  */
 final class CliProgress implements ProgressListener {
   private static final int LOG_STEPS = 10;
@@ -17,14 +19,25 @@ final class CliProgress implements ProgressListener {
   private final PrintWriter err;
   private final boolean quiet;
   private final boolean terminal;
+  private final boolean training;
   private ProgressBar bar;
   private String task = "";
   private long lastLogged = -1;
 
   CliProgress(PrintWriter err, boolean quiet) {
+    this(err, quiet, false);
+  }
+
+  private CliProgress(PrintWriter err, boolean quiet, boolean training) {
     this.err = err;
     this.quiet = quiet;
+    this.training = training;
     this.terminal = !quiet && System.console() != null;
+  }
+
+  /** Progress of training steps: "N steps" at the start, the step message on the bar and in the log. */
+  static CliProgress forTraining(PrintWriter err, boolean quiet) {
+    return new CliProgress(err, quiet, true);
   }
 
   @Override
@@ -42,7 +55,7 @@ final class CliProgress implements ProgressListener {
               .setStyle(ProgressBarStyle.ASCII)
               .build();
     } else {
-      err.println("ser: " + taskName + ": 0/" + totalUnits);
+      err.println("ser: " + taskName + ": " + (training ? totalUnits + " steps" : "0/" + totalUnits));
       err.flush();
     }
   }
@@ -54,6 +67,12 @@ final class CliProgress implements ProgressListener {
     }
     if (bar != null) {
       bar.stepTo(doneUnits);
+      if (training) {
+        bar.setExtraMessage(message == null ? "" : message);
+      }
+      return;
+    }
+    if (training && (message == null || message.isEmpty())) {
       return;
     }
     long step = Math.max(1, totalUnits / LOG_STEPS);

@@ -1,7 +1,6 @@
 package io.ser4j.cli;
 
 import io.ser4j.core.ManifestException;
-import io.ser4j.core.ProgressListener;
 import io.ser4j.core.corpus.Corpus;
 import io.ser4j.model.speechlm.SpeechLmConfig;
 import io.ser4j.rationale.RationaleStore;
@@ -22,9 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -194,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
     Path cacheDir = cache != null ? cache
         : out.toAbsolutePath().normalize().getParent().resolve(".ser4j-clip-cache");
     SftTrainer.Request req = new SftTrainer.Request(cfg, train, devSet, out, init, arch, cacheDir, resume);
-    SftTrainer.Result res = new SftTrainer(new TrainProgress(err, quiet)).train(req);
+    SftTrainer.Result res = new SftTrainer(CliProgress.forTraining(err, quiet)).train(req);
     stdout.printf(Locale.ROOT, "trained %d/%d steps%s (%d train, %d dev examples%s) in %.1f s -> %s%n",
         res.steps(), res.plannedSteps(), res.stoppedEarly() ? ", stopped early" : "",
         train.size(), devSet.size(),
@@ -220,65 +216,5 @@ final class TrainCommand implements Callable<Integer> {
           .forEach(s::add);
     }
     return s;
-  }
-
-  /**
-   * Progress for training: a bar with the loss and the learning rate as its extra message (the
-   * bar shows the ETA) on a terminal, else one log line per 10% of the steps with the message.
-   */
-  static final class TrainProgress implements ProgressListener {
-    private final PrintWriter err;
-    private final boolean quiet;
-    private final boolean terminal;
-    private ProgressBar bar;
-    private String task = "";
-    private long lastLogged = -1;
-
-    TrainProgress(PrintWriter err, boolean quiet) {
-      this.err = err;
-      this.quiet = quiet;
-      this.terminal = !quiet && System.console() != null;
-    }
-
-    @Override
-    public synchronized void onStart(String taskName, long totalUnits) {
-      task = taskName;
-      if (quiet) {
-        return;
-      }
-      if (terminal) {
-        bar = new ProgressBarBuilder().setTaskName(taskName).setInitialMax(totalUnits)
-            .setStyle(ProgressBarStyle.ASCII).build();
-      } else {
-        err.println("ser: " + taskName + ": " + totalUnits + " steps");
-        err.flush();
-      }
-    }
-
-    @Override
-    public synchronized void onProgress(long done, long total, String message) {
-      if (quiet) {
-        return;
-      }
-      if (bar != null) {
-        bar.stepTo(done);
-        bar.setExtraMessage(message == null ? "" : message);
-        return;
-      }
-      long step = Math.max(1, total / 10);
-      if (message != null && !message.isEmpty() && (done == total || done / step != lastLogged / step)) {
-        lastLogged = done;
-        err.println("ser: " + task + ": " + done + "/" + total + " " + message);
-        err.flush();
-      }
-    }
-
-    @Override
-    public synchronized void onFinish() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
-    }
   }
 }
