@@ -2,9 +2,7 @@ package io.ser4j.model.remote;
 
 import io.ser4j.core.LabelSet;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -100,14 +98,7 @@ public final class RemoteOptions {
    * ends in {@code /chat/completions}.
    */
   public URI endpoint() {
-    String s = baseUrl.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    if (s.endsWith("/chat/completions")) {
-      return URI.create(s);
-    }
-    return URI.create(s.endsWith("/v1") ? s + "/chat/completions" : s + "/v1/chat/completions");
+    return ChatEndpoint.chatCompletions(baseUrl);
   }
 
   /** The model name sent in each request. */
@@ -244,22 +235,7 @@ public final class RemoteOptions {
      * @throws IllegalArgumentException if it is not an absolute http or https URL
      */
     public Builder setBaseUrl(String url) {
-      Objects.requireNonNull(url, "url");
-      URI u;
-      try {
-        u = new URI(url.trim());
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("not a valid URL: " + e.getReason(), e);
-      }
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
-        throw new IllegalArgumentException("not an absolute http(s) URL with a host");
-      }
-      try {
-        this.baseUrl = new URI(scheme, null, u.getHost(), u.getPort(), u.getPath(), null, null);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("not a valid URL: " + e.getReason(), e);
-      }
+      this.baseUrl = ChatEndpoint.parseBaseUrl(url);
       return this;
     }
 

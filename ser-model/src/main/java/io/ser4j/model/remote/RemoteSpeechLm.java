@@ -393,7 +393,7 @@ public final class RemoteSpeechLm implements Recognizer {
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     String key = apiKey();
     if (key != null) {
-      if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      if (!ChatEndpoint.isHeaderSafe(key)) {
         throw new RecognitionException(
             endpointName(),
             "the API key in environment variable "
@@ -406,8 +406,7 @@ public final class RemoteSpeechLm implements Recognizer {
   }
 
   private String apiKey() {
-    String key = options.environment().apply(options.apiKeyEnv());
-    return key == null || key.isBlank() ? null : key.trim();
+    return ChatEndpoint.apiKey(options.environment(), options.apiKeyEnv());
   }
 
   /** The wait before retry {@code attempt} (see {@link HttpRetry#backoff}). */

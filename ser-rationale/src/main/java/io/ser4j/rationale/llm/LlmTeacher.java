@@ -457,7 +457,7 @@ public final class LlmTeacher implements Teacher {
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     String key = apiKey();
     if (key != null) {
-      if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      if (!io.ser4j.model.remote.ChatEndpoint.isHeaderSafe(key)) {
         throw new LlmTeacherException(id, Reason.HTTP_ERROR,
             "the API key in environment variable " + options.apiKeyEnv()
                 + " has characters not allowed in an HTTP header");
@@ -468,8 +468,7 @@ public final class LlmTeacher implements Teacher {
   }
 
   private String apiKey() {
-    String key = options.environment().apply(options.apiKeyEnv());
-    return key == null || key.isBlank() ? null : key.trim();
+    return io.ser4j.model.remote.ChatEndpoint.apiKey(options.environment(), options.apiKeyEnv());
   }
 
   // ---- transport with retries -------------------------------------------------------------------

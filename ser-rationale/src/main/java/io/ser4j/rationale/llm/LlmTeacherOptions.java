@@ -1,9 +1,7 @@
 package io.ser4j.rationale.llm;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -128,14 +126,7 @@ public final class LlmTeacherOptions {
    * ends in {@code /chat/completions}.
    */
   public URI endpoint() {
-    String s = baseUrl.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    if (s.endsWith("/chat/completions")) {
-      return URI.create(s);
-    }
-    return URI.create(s.endsWith("/v1") ? s + "/chat/completions" : s + "/v1/chat/completions");
+    return io.ser4j.model.remote.ChatEndpoint.chatCompletions(baseUrl);
   }
 
   /** The model name sent in each request. */
@@ -295,22 +286,7 @@ public final class LlmTeacherOptions {
      * @throws IllegalArgumentException if it is not an absolute http or https URL with a host
      */
     public Builder setBaseUrl(String url) {
-      Objects.requireNonNull(url, "url");
-      URI u;
-      try {
-        u = new URI(url.trim());
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("not a valid URL: " + e.getReason(), e);
-      }
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
-        throw new IllegalArgumentException("base URL must be an absolute http(s) URL with a host");
-      }
-      try {
-        this.baseUrl = new URI(scheme, null, u.getHost(), u.getPort(), u.getPath(), null, null);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("not a valid URL: " + e.getReason(), e);
-      }
+      this.baseUrl = io.ser4j.model.remote.ChatEndpoint.parseBaseUrl(url);
       return this;
     }
 
