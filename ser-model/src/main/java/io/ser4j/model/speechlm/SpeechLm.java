@@ -1817,8 +1817,8 @@ public final class SpeechLm implements AutoCloseable {
    * same config), bit for bit. Must not overlap a forward or a training step.
    *
    * @param values key → values, exactly the keys of {@link #parameters()}
-   * @throws RecognitionException naming the key when one is missing, extra or of the wrong length
-   *     (nothing is changed then)
+   * @throws RecognitionException naming the key when one is missing, extra or of the wrong length,
+   *     or when a cue standardisation value is invalid (nothing is changed then)
    */
   public void restore(Map<String, float[]> values) {
     Set<String> extra = new TreeSet<>(values.keySet());
@@ -1832,6 +1832,9 @@ public final class SpeechLm implements AutoCloseable {
         throw new RecognitionException("parameter snapshot: " + e.getKey(), v == null ? "missing"
             : v.length + " values, expected " + e.getValue().size() + " " + e.getValue().getShape());
       }
+    }
+    if (config.cuePrefix() != null) {
+      checkStandardisation(values.get(CUE_MEAN), values.get(CUE_SCALE), "parameter snapshot", false);
     }
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       e.getValue().set(java.nio.FloatBuffer.wrap(values.get(e.getKey())));

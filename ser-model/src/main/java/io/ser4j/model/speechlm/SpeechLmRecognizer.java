@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  *       first);
  *   <li>Whisper log-mel ({@code num_mel_bins} of the config) → {@link SpeechLm#encodeAudio}; a
  *       model with a cue prefix ({@link SpeechLmConfig.CuePrefix}) also gets the clip's {@link
- *       BaselineFeatures} vector, computed on the same 16 kHz samples as in training, and the cues of
- *       that analysis become the recognition's cues (no second cue extraction);
+ *       BaselineFeatures} vector, computed on the clip as given (its own rate, as {@code
+ *       BaselineRecognizer} and the trainer do), and the cues of that analysis become the
+ *       recognition's cues (no second cue extraction);
  *   <li>prompt: {@link ChatTemplate#audioPrompt} with the system prompt and the {@code Labels:} line
  *       of the candidates (plus the {@code Cues:} line when {@link SpeechLmOptions#promptCues()});
  *   <li><b>transcript phase</b>: decode (greedy, or seeded sampling) until the answer so far ends
@@ -281,7 +282,7 @@ public final class SpeechLmRecognizer implements Recognizer {
     double[] features = null;
     Cues measured = null;
     if (cueFeatures != null) { // one analysis gives the cue prefix's features and the cues
-      BaselineFeatures.Result fr = cueFeatures.extract(AudioClip.wrap(x, SAMPLE_RATE_HZ, clip.sourceId()), false);
+      BaselineFeatures.Result fr = cueFeatures.extract(clip, false); // the clip as given, as the baseline does
       features = fr.features();
       measured = fr.cues();
     }

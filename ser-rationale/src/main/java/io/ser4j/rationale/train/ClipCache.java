@@ -1,7 +1,6 @@
 package io.ser4j.rationale.train;
 
 import io.ser4j.audio.AudioLoader;
-import io.ser4j.core.AudioClip;
 import io.ser4j.core.AudioFormatException;
 import io.ser4j.model.baseline.BaselineFeatures;
 import io.ser4j.core.SerException;
@@ -27,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * unreadable one is rebuilt as well. Files are written to a temporary name and moved into place.
  *
  * <p>It also caches each clip's cue-prefix feature vector ({@link #cueFeatures}), computed once from
- * the cached clean 16 kHz audio and stored as {@code <dir>/<corpus>/<id>.<feature set>.f64} (a magic
+ * the clean audio file at its own rate (as the baseline and {@code SpeechLmRecognizer} analyse a
+ * clip) and stored as {@code <dir>/<corpus>/<id>.<feature set>.f64} (a magic
  * number, the source's size and modification time, the count, then big-endian doubles, NaN kept).
  *
  * <p>Thread-safe: the in-memory maps are concurrent; concurrent loads of one clip may both decode it.
@@ -66,7 +66,7 @@ public final class ClipCache {
 
   /**
    * The example's {@link BaselineFeatures} vector ({@link BaselineFeatures#FEATURE_SET}), computed
-   * from the clean (un-augmented) 16 kHz audio of {@link #samples} and cached in memory and on disk.
+   * from the clean (un-augmented) audio file at its own rate and cached in memory and on disk.
    *
    * @param e the example
    * @param features the extractor
@@ -103,7 +103,8 @@ public final class ClipCache {
         // rebuilt below
       }
     }
-    double[] f = features.extract(AudioClip.wrap(samples(e), SAMPLE_RATE_HZ, e.key())).features();
+    // the clip as recorded (its own rate), as the baseline and SpeechLmRecognizer analyse it
+    double[] f = features.extract(AudioLoader.load(e.audio())).features();
     if (file != null) {
       try {
         Files.createDirectories(file.getParent());
