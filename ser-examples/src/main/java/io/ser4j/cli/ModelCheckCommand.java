@@ -92,7 +92,7 @@ final class ModelCheckCommand implements Callable<Integer> {
         double[] cue = null;
         if (lm.config().hasCuePrefix()) { // the cue prefix's feature vector, as SpeechLmRecognizer computes it
           io.ser4j.model.speechlm.SpeechLmRecognizer.checkCueFeatureSet(lm.config(), model.toString());
-          cue = io.ser4j.model.baseline.BaselineFeatures.create().extract(clip).features();
+          cue = io.ser4j.model.baseline.BaselineFeatures.create().extract(AudioLoader.load(audio)).features(); // own rate
         }
         audioEmbeds = lm.encodeAudio(mel, cue);
         m.put("audio", audio.toString());

@@ -104,8 +104,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--cue-prefix", defaultValue = "0", paramLabel = "K",
       description = "Condition the decoder on the clip's baseline acoustic feature vector (cue functionals,"
           + " MFCC and log-mel statistics; standardised on the training clips) as K extra input rows after"
-          + " the audio frames. Applies to a new model (--config); an --init model keeps its own cue prefix,"
-          + " and K must then match it. 0: none.")
+          + " the audio frames. Applies to a new model (--config); an --init model keeps its own cue prefix"
+          + " (a K > 0 must then match it). 0: none.")
   int cuePrefix;
   @Option(names = "--mixed-precision", description = "float16 autocast on GPU (not available on the CPU engine).")
   boolean mixedPrecision;

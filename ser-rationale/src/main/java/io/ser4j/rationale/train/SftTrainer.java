@@ -351,7 +351,7 @@ public final class SftTrainer {
         out.put(e.key(), clips.cueFeatures(e, features));
         done++;
         if (done % 100 == 0 || done == all.size()) {
-          listener.onProgress(done, all.size(), done + "/" + all.size() + " clips");
+          listener.onProgress(done, all.size(), "clips");
         }
       }
     } finally {
