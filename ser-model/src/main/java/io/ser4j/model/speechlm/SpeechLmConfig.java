@@ -101,6 +101,18 @@ public record SpeechLmConfig(
     }
   }
 
+  /**
+   * The record's usual text; the {@code cuePrefix} component is left out when it is {@code null},
+   * so a config without a cue prefix prints as it did before the extension (training runs
+   * fingerprint it, and {@code --resume} compares the fingerprint).
+   */
+  @Override
+  public String toString() {
+    return "SpeechLmConfig[architectures=" + architectures + ", modelType=" + modelType + ", audioConfig="
+        + audioConfig + ", textConfig=" + textConfig + ", audioTokenIndex=" + audioTokenIndex
+        + (cuePrefix == null ? "" : ", cuePrefix=" + cuePrefix) + "]";
+  }
+
   /** Whether the config has a cue prefix ({@link #cuePrefix()} non-null). */
   public boolean hasCuePrefix() {
     return cuePrefix != null;

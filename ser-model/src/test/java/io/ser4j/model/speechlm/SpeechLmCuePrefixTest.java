@@ -122,6 +122,10 @@ class SpeechLmCuePrefixTest {
     assertThat(p.has(SpeechLmConfig.CUE_FEATURES_KEY)).isFalse();
     assertThat(SpeechLmConfig.parse(p, "x").cuePrefix()).isNull();
     assertThat(SpeechLmConfig.parse(p, "x")).isEqualTo(plain);
+    // a plain config prints as the record did before the extension (resume fingerprints use it)
+    assertThat(plain.toString()).doesNotContain("cuePrefix").endsWith(", audioTokenIndex="
+        + plain.audioTokenIndex() + "]");
+    assertThat(config.toString()).contains("cuePrefix=CuePrefix[features=" + F + ", tokens=" + K);
     // 0 = none
     ObjectNode zero = plain.toJson();
     zero.put(SpeechLmConfig.CUE_FEATURES_KEY, 0);
