@@ -329,6 +329,14 @@ class SpeechLmCuePrefixTest {
     try (SpeechLm back = SpeechLm.loadTrainable(dir, Device.cpu())) {
       assertThat(back.logits(prompt(), back.encodeAudio(melA, featuresA))).isDeepEqualTo(before);
     }
+    // float16: the standardisation stays float32 (exact), the rows are close to float32's
+    try (SpeechLm fp32 = SpeechLm.load(dir, Device.cpu());
+        SpeechLm half = SpeechLm.load(dir, Device.cpu(), SpeechLm.Precision.FP16)) {
+      assertThat(half.cueStandardisation()).isDeepEqualTo(std);
+      float[][] a = fp32.cueRows(featuresA);
+      float[][] b = half.cueRows(featuresA);
+      assertThat(SpeechLmFixtures.maxAbs(a, b)).isLessThan(5e-3);
+    }
   }
 
   @Test
