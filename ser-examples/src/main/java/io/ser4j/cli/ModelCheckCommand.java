@@ -89,9 +89,17 @@ final class ModelCheckCommand implements Callable<Integer> {
       if (audio != null) {
         AudioClip clip = AudioLoader.load(audio, LogMelSpectrogram.SAMPLE_RATE_HZ);
         float[][] mel = LogMelSpectrogram.whisper(lm.config().audioConfig().numMelBins()).compute(clip.samples());
-        audioEmbeds = lm.encodeAudio(mel);
+        double[] cue = null;
+        if (lm.config().hasCuePrefix()) { // the cue prefix's feature vector, as SpeechLmRecognizer computes it
+          io.ser4j.model.speechlm.SpeechLmRecognizer.checkCueFeatureSet(lm.config(), model.toString());
+          cue = io.ser4j.model.baseline.BaselineFeatures.create().extract(AudioLoader.load(audio)).features(); // own rate
+        }
+        audioEmbeds = lm.encodeAudio(mel, cue);
         m.put("audio", audio.toString());
-        m.put("audio_frames", audioEmbeds.length);
+        m.put("audio_frames", audioEmbeds.length - lm.cueTokens());
+        if (cue != null) {
+          m.put("cue_prefix_rows", lm.cueTokens());
+        }
       }
       if (inputIds != null) {
         float[][] logits = lm.logits(inputIds, audioEmbeds);

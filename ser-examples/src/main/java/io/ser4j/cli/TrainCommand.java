@@ -101,6 +101,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--scope", defaultValue = "full", description = "full | frozen-encoder | decoder | lora.") String scope;
   @Option(names = "--lora-rank", defaultValue = "8", description = "LoRA rank (--scope lora).") int loraRank;
   @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha (--scope lora).") double loraAlpha;
+  @Option(names = "--cue-prefix", defaultValue = "0", paramLabel = "K",
+      description = "Condition the decoder on the clip's baseline acoustic feature vector (cue functionals,"
+          + " MFCC and log-mel statistics; standardised on the training clips) as K extra input rows after"
+          + " the audio frames. Applies to a new model (--config); an --init model keeps its own cue prefix"
+          + " (a K > 0 must then match it). 0: none.")
+  int cuePrefix;
   @Option(names = "--mixed-precision", description = "float16 autocast on GPU (not available on the CPU engine).")
   boolean mixedPrecision;
   @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (resume with the same count).")
@@ -143,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
           .maxGradNorm(clip).labelWeight(labelWeight).labelOnly(labelOnly).corpusLabelsShare(corpusLabelsShare)
           .augmenter(noAugment ? Augmenter.NONE : Augmenter.DEFAULT).seed(seed).checkpointEvery(checkpointEvery)
           .evalEvery(evalEvery).patience(patience).scope(scope).lora(loraRank, loraAlpha)
-          .mixedPrecision(mixedPrecision).threads(threads).build();
+          .mixedPrecision(mixedPrecision).threads(threads).cuePrefixTokens(cuePrefix).build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -60,8 +60,12 @@ import java.util.TreeSet;
  * predictions already written ({@code predictions.jsonl} in the model directory) are reused.
  *
  * <p>Run: {@code java -cp ser-examples/target/ser.jar io.ser4j.examples.SftExperiment DATA WORK
- * EMODB_STORE RAVDESS_STORE [folds=0,1,2,3,4] [epochs=3] [systems=label-only,rationale]} (stores written by {@code ser teach}; their
- * {@code .norms.json} siblings are used for faithfulness). Prints a Markdown table.
+ * EMODB_STORE RAVDESS_STORE [folds=0,1,2,3,4] [epochs=3] [systems=label-only,rationale] [cue-prefix=K]}
+ * (stores written by {@code ser teach}; their {@code .norms.json} siblings are used for
+ * faithfulness). {@code cue-prefix=K} (K &gt; 0) trains the models with {@code ser train --cue-prefix K}
+ * (the decoder conditioned on the baseline feature vector, see {@code docs/speechlm.md}) into fold
+ * directories suffixed {@code -cueK}, so they never mix with models trained without it. Prints a
+ * Markdown table.
  */
 public final class SftExperiment {
   /** Bootstrap replicates. */
@@ -78,6 +82,7 @@ public final class SftExperiment {
     Path ravdessStore = Path.of(args[3]);
     List<Integer> folds = new ArrayList<>();
     int epochs = 3;
+    int cuePrefix = 0;
     List<String> systems = List.of("label-only", "rationale");
     for (int i = 4; i < args.length; i++) {
       if (args[i].startsWith("systems=")) {
@@ -89,6 +94,11 @@ public final class SftExperiment {
         }
       } else if (args[i].startsWith("epochs=")) {
         epochs = Integer.parseInt(args[i].substring(7));
+      } else if (args[i].startsWith("cue-prefix=")) {
+        cuePrefix = Integer.parseInt(args[i].substring(11));
+        if (cuePrefix < 0) {
+          throw new IllegalArgumentException("cue-prefix must be >= 0: " + args[i]);
+        }
       }
     }
     if (folds.isEmpty()) {
@@ -117,7 +127,7 @@ public final class SftExperiment {
       test.addAll(rf.get(k).test());
       heldOut.addAll(exclude);
       for (String system : systems) {
-        Path dir = work.resolve("fold" + k + "-" + system);
+        Path dir = work.resolve("fold" + k + "-" + system + (cuePrefix > 0 ? "-cue" + cuePrefix : ""));
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
           List<String> a = new ArrayList<>(List.of("train",
               "--manifest", data.resolve("emodb/manifest.csv").toString(),
@@ -128,6 +138,10 @@ public final class SftExperiment {
               "--exclude-speakers", String.join(",", exclude)));
           if (system.equals("label-only")) {
             a.add("--label-only");
+          }
+          if (cuePrefix > 0) {
+            a.add("--cue-prefix");
+            a.add(Integer.toString(cuePrefix));
           }
           if (Files.isDirectory(dir.resolve(".train"))) {
             a.add("--resume");

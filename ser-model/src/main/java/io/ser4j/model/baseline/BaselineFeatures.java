@@ -29,6 +29,12 @@ import java.util.List;
 public final class BaselineFeatures {
   /** Version of the feature definition; a model file records it and must match. */
   public static final int VERSION = 1;
+  /**
+   * Name of this feature definition in a SpeechLM config's {@code ser4j_cue_feature_set}
+   * ({@code "baseline-v" + VERSION}): a model conditioned on these features records it, and a
+   * loader refuses a model that names another.
+   */
+  public static final String FEATURE_SET = "baseline-v" + VERSION;
   /** Frames more than this far below the clip's maximum intensity count as edge silence (dB). */
   public static final double TRIM_BELOW_MAX_DB = 40.0;
   /** Reference of the semitone scale (Hz), as in eGeMAPS. */

@@ -90,9 +90,38 @@ public final class SpeechLm implements AutoCloseable {
    * @param encoderPooled after 2× average pooling, {@code (N, D)}
    * @param encoderOutput after the final LayerNorm, {@code (N, D)}
    * @param projected after {@code multi_modal_projector.linear}, {@code (N, H)}: the audio embeddings
+   * @param cueRows the cue-prefix rows {@code (K, H)} that follow the audio frames ({@code (0, H)}
+   *     for a model without a cue prefix)
    */
   public record AudioEncoding(
-      float[][] encoderHidden, float[][] encoderPooled, float[][] encoderOutput, float[][] projected) {}
+      float[][] encoderHidden, float[][] encoderPooled, float[][] encoderOutput, float[][] projected,
+      float[][] cueRows) {
+
+    /**
+     * An encoding without cue rows.
+     *
+     * @param encoderHidden {@code (T, D)}
+     * @param encoderPooled {@code (N, D)}
+     * @param encoderOutput {@code (N, D)}
+     * @param projected {@code (N, H)}
+     */
+    public AudioEncoding(float[][] encoderHidden, float[][] encoderPooled, float[][] encoderOutput,
+        float[][] projected) {
+      this(encoderHidden, encoderPooled, encoderOutput, projected, new float[0][]);
+    }
+
+    /**
+     * The rows the audio placeholder stands for: {@link #projected()} followed by {@link
+     * #cueRows()}, {@code (N + K, H)} (the same row arrays, not copies).
+     *
+     * @return a new outer array
+     */
+    public float[][] decoderRows() {
+      float[][] out = Arrays.copyOf(projected, projected.length + cueRows.length);
+      System.arraycopy(cueRows, 0, out, projected.length, cueRows.length);
+      return out;
+    }
+  }
 
   /** The batched audio path's outputs as arrays of the caller's manager ({@code (B, ·, ·)}). */
   private record EncoderArrays(NDArray hidden, NDArray pooled, NDArray output, NDArray projected) {}
@@ -119,6 +148,18 @@ public final class SpeechLm implements AutoCloseable {
   public static final String PROJECTOR_PREFIX = "multi_modal_projector.";
   /** Standard deviation of the normal initialisation of Linear, Conv1d and Embedding weights. */
   public static final double INITIALIZER_RANGE = 0.02;
+  /** Checkpoint key prefix of the cue-prefix tensors (ser4j extension, {@link SpeechLmConfig.CuePrefix}). */
+  public static final String CUE_PROJECTOR_PREFIX = "ser4j_cue_projector.";
+  /** Cue projector weight {@code (K·H, F)} (trainable with the projector). */
+  public static final String CUE_WEIGHT = CUE_PROJECTOR_PREFIX + "weight";
+  /** Cue projector bias {@code (K·H)} (trainable with the projector). */
+  public static final String CUE_BIAS = CUE_PROJECTOR_PREFIX + "bias";
+  /** Per-feature standardisation mean {@code (F)} (never trained; set by the trainer). */
+  public static final String CUE_MEAN = CUE_PROJECTOR_PREFIX + "mean";
+  /** Per-feature standardisation scale {@code (F)}, every value {@code > 0} (never trained). */
+  public static final String CUE_SCALE = CUE_PROJECTOR_PREFIX + "scale";
+  /** Standardised cue features are clamped to {@code [-CUE_CLAMP, CUE_CLAMP]} (standard deviations). */
+  public static final double CUE_CLAMP = 5.0;
 
   private final SpeechLmConfig config;
   private final Path checkpointDir;
@@ -142,6 +183,10 @@ public final class SpeechLm implements AutoCloseable {
   private final NDArray encLnB; // (D)
   private final NDArray proj; // (H, D)
   private final NDArray projB; // (H)
+  private final NDArray cueW; // (K·H, F) or null without a cue prefix
+  private final NDArray cueB; // (K·H) or null
+  private final NDArray cueMean; // (F) float32 always, or null
+  private final NDArray cueScale; // (F) float32 always, or null
   private final NDArray embedTokens; // (V, H)
   private final DecoderLayer[] decoderLayers;
   private final NDArray normW; // (H)
@@ -196,6 +241,20 @@ public final class SpeechLm implements AutoCloseable {
     long h = t.hiddenSize();
     proj = l.param("multi_modal_projector.linear.weight", h, dm);
     projB = l.param("multi_modal_projector.linear.bias", h);
+    SpeechLmConfig.CuePrefix cue = config.cuePrefix();
+    if (cue != null) {
+      long kh = (long) cue.tokens() * h;
+      cueW = l.param(CUE_WEIGHT, kh, cue.features());
+      cueB = l.param(CUE_BIAS, kh);
+      cueMean = l.param32(CUE_MEAN, cue.features());
+      cueScale = l.param32(CUE_SCALE, cue.features());
+      checkStandardisation(floats(cueMean), floats(cueScale), dir == null ? "cue prefix" : dir.toString(), true);
+    } else {
+      cueW = null;
+      cueB = null;
+      cueMean = null;
+      cueScale = null;
+    }
     embedTokens = l.param("language_model.model.embed_tokens.weight", t.vocabSize(), h);
     long qDim = (long) t.numAttentionHeads() * t.headDim();
     long kvDim = (long) t.numKeyValueHeads() * t.headDim();
@@ -252,6 +311,15 @@ public final class SpeechLm implements AutoCloseable {
     }
 
     NDArray param(String name, long... shape) {
+      return param(name, type, shape);
+    }
+
+    /** A parameter kept in float32 whatever the compute type (the cue standardisation). */
+    NDArray param32(String name, long... shape) {
+      return param(name, DataType.FLOAT32, shape);
+    }
+
+    private NDArray param(String name, DataType type, long... shape) {
       float[] values = w.get(name, shape);
       NDArray a = manager.create(values, new Shape(shape));
       if (type != DataType.FLOAT32) {
@@ -305,6 +373,13 @@ public final class SpeechLm implements AutoCloseable {
     long h = t.hiddenSize();
     out.put("multi_modal_projector.linear.weight", new long[] {h, dm});
     out.put("multi_modal_projector.linear.bias", new long[] {h});
+    SpeechLmConfig.CuePrefix cue = config.cuePrefix();
+    if (cue != null) {
+      out.put(CUE_WEIGHT, new long[] {(long) cue.tokens() * h, cue.features()});
+      out.put(CUE_BIAS, new long[] {(long) cue.tokens() * h});
+      out.put(CUE_MEAN, new long[] {cue.features()});
+      out.put(CUE_SCALE, new long[] {cue.features()});
+    }
     out.put("language_model.model.embed_tokens.weight", new long[] {t.vocabSize(), h});
     long qDim = (long) t.numAttentionHeads() * t.headDim();
     long kvDim = (long) t.numKeyValueHeads() * t.headDim();
@@ -418,7 +493,9 @@ public final class SpeechLm implements AutoCloseable {
    * Linear, Conv1d and Embedding weights (token embeddings and an untied {@code lm_head} included) are
    * drawn from {@code normal(0, }{@link #INITIALIZER_RANGE}{@code )}, biases are 0, LayerNorm/RMSNorm
    * weights 1, and {@link #EMBED_POSITIONS} holds Whisper's sinusoidal table (frozen, as in Hugging
-   * Face's Qwen2-Audio encoder). Each tensor draws from its own {@link Random} seeded with {@code seed}
+   * Face's Qwen2-Audio encoder). A cue prefix's projector weight is drawn like the other Linear
+   * weights, its bias is 0, its standardisation mean 0 and scale 1 ({@link
+   * #setCueStandardisation} sets them from training data). Each tensor draws from its own {@link Random} seeded with {@code seed}
    * and the tensor's key, in row-major order, so the values do not depend on the device or on other
    * tensors. The model is trainable ({@link #setTrainable}); {@link #save} writes it as a checkpoint
    * {@link #load} reads.
@@ -467,7 +544,11 @@ public final class SpeechLm implements AutoCloseable {
     if (name.equals(EMBED_POSITIONS)) {
       return whisperSinusoids((int) shape[0], (int) shape[1]);
     }
-    if (name.endsWith(".bias")) {
+    if (name.endsWith(".bias") || name.equals(CUE_MEAN)) {
+      return v;
+    }
+    if (name.equals(CUE_SCALE)) {
+      Arrays.fill(v, 1f);
       return v;
     }
     if (name.contains("norm.") || name.endsWith("_layernorm.weight")) {
@@ -555,6 +636,23 @@ public final class SpeechLm implements AutoCloseable {
   }
 
   /**
+   * The decoder's input rows for one clip: its projected audio frames followed by the cue-prefix
+   * rows of its feature vector ({@link AudioEncoding#decoderRows()}); the audio placeholder stands
+   * for all of them in {@link #logits}, {@link #greedy}, {@link #prefillBatch} and the other prompt
+   * methods.
+   *
+   * @param logMel Whisper log-mel {@code (M, L)}
+   * @param cueFeatures the clip's raw (unstandardised) feature vector of {@code ser4j_cue_features}
+   *     values (NaN allowed: an undefined feature), or {@code null} for a model without a cue prefix
+   * @return {@code (N + K, H)} ({@code K = 0} without a cue prefix)
+   * @throws RecognitionException if the log-mel does not fit, or the features are missing, of the
+   *     wrong length, or given to a model without a cue prefix
+   */
+  public float[][] encodeAudio(float[][] logMel, double[] cueFeatures) {
+    return encodeAudioDetailed(logMel, cueFeatures).decoderRows();
+  }
+
+  /**
    * The audio path with its intermediate outputs (encoder before pooling, after pooling, after the
    * final LayerNorm, after the projector).
    *
@@ -563,12 +661,146 @@ public final class SpeechLm implements AutoCloseable {
    * @throws RecognitionException if the shape does not fit the config or values are not finite
    */
   public AudioEncoding encodeAudioDetailed(float[][] logMel) {
+    return encodeAudioDetailed(logMel, null);
+  }
+
+  /**
+   * The audio path with its intermediate outputs and the cue-prefix rows.
+   *
+   * @param logMel Whisper log-mel {@code (M, L)}
+   * @param cueFeatures the clip's raw feature vector, or {@code null} for a model without a cue prefix
+   * @return the outputs; {@link AudioEncoding#cueRows()} holds the {@code K} cue rows
+   * @throws RecognitionException as {@link #encodeAudio(float[][], double[])}
+   */
+  public AudioEncoding encodeAudioDetailed(float[][] logMel, double[] cueFeatures) {
     int frames = checkLogMel(logMel, "log-mel");
+    float[] z = standardiseCues(cueFeatures, "cue features");
     try (NDManager sub = manager.newSubManager()) {
       EncoderArrays e = encodeBatch(sub, new float[][][] {logMel}, new int[] {frames});
+      float[][] cue = z == null ? new float[0][] : toRows(cueArrays(sub, z, 1));
       return new AudioEncoding(toRows(e.hidden().squeeze(0)), toRows(e.pooled().squeeze(0)),
-          toRows(e.output().squeeze(0)), toRows(e.projected().squeeze(0)));
+          toRows(e.output().squeeze(0)), toRows(e.projected().squeeze(0)), cue);
     }
+  }
+
+  /**
+   * The cue-prefix rows of one feature vector: {@code reshape(W·z + b, K, H)} with {@code z =
+   * clamp((x − mean) / scale, −CUE_CLAMP, CUE_CLAMP)} and {@code z = 0} where {@code x} is not finite.
+   *
+   * @param cueFeatures the raw feature vector ({@code ser4j_cue_features} values)
+   * @return {@code (K, H)}
+   * @throws RecognitionException if the model has no cue prefix or the vector has the wrong length
+   */
+  public float[][] cueRows(double[] cueFeatures) {
+    if (config.cuePrefix() == null) {
+      throw new RecognitionException("cue features", "the model has no cue prefix (no " + SpeechLmConfig.CUE_FEATURES_KEY
+          + " in its config)");
+    }
+    float[] z = standardiseCues(cueFeatures, "cue features");
+    try (NDManager sub = manager.newSubManager()) {
+      return toRows(cueArrays(sub, z, 1));
+    }
+  }
+
+  /** Number of cue-prefix rows K the audio placeholder adds after the audio frames (0: no cue prefix). */
+  public int cueTokens() {
+    return config.cuePrefix() == null ? 0 : config.cuePrefix().tokens();
+  }
+
+  /**
+   * The cue standardisation in effect ({@link #CUE_MEAN}, {@link #CUE_SCALE}).
+   *
+   * @return {@code {mean, scale}}, new arrays of {@code F} values each
+   * @throws RecognitionException if the model has no cue prefix
+   */
+  public float[][] cueStandardisation() {
+    if (cueMean == null) {
+      throw new RecognitionException("cue standardisation", "the model has no cue prefix");
+    }
+    return new float[][] {floats(cueMean), floats(cueScale)};
+  }
+
+  /**
+   * Sets the cue standardisation ({@link #CUE_MEAN}, {@link #CUE_SCALE}) in place, e.g. fitted on
+   * the training clips before the first step. Must not overlap a forward or a training step.
+   *
+   * @param mean per feature, finite
+   * @param scale per feature, finite and {@code > 0}
+   * @throws RecognitionException if the model has no cue prefix, or a length or value is invalid
+   *     (nothing is changed then)
+   */
+  public void setCueStandardisation(float[] mean, float[] scale) {
+    if (cueMean == null) {
+      throw new RecognitionException("cue standardisation", "the model has no cue prefix");
+    }
+    checkStandardisation(mean, scale, "cue standardisation", false);
+    cueMean.set(java.nio.FloatBuffer.wrap(mean));
+    cueScale.set(java.nio.FloatBuffer.wrap(scale));
+  }
+
+  private void checkStandardisation(float[] mean, float[] scale, String what, boolean loading) {
+    int f = config.cuePrefix().features();
+    String problem = null;
+    if (mean == null || scale == null || mean.length != f || scale.length != f) {
+      problem = "mean and scale need " + f + " values each (" + SpeechLmConfig.CUE_FEATURES_KEY + ")";
+    } else {
+      for (int i = 0; i < f && problem == null; i++) {
+        if (!Float.isFinite(mean[i])) {
+          problem = CUE_MEAN + "[" + i + "] is " + mean[i] + " (must be finite)";
+        } else if (!(scale[i] > 0f) || Float.isInfinite(scale[i])) {
+          problem = CUE_SCALE + "[" + i + "] is " + scale[i] + " (must be finite and > 0)";
+        }
+      }
+    }
+    if (problem != null) {
+      if (loading) {
+        throw new ModelLoadException(what, problem);
+      }
+      throw new RecognitionException(what, problem);
+    }
+  }
+
+  /**
+   * Checks a raw cue vector against the config and standardises it (see {@link #cueRows}).
+   *
+   * @return {@code z} ({@code F} values), or {@code null} when the model has no cue prefix and none
+   *     was given
+   */
+  private float[] standardiseCues(double[] x, String what) {
+    SpeechLmConfig.CuePrefix cue = config.cuePrefix();
+    if (cue == null) {
+      if (x != null) {
+        throw new RecognitionException(what, "given, but the model has no cue prefix (no "
+            + SpeechLmConfig.CUE_FEATURES_KEY + " in its config)");
+      }
+      return null;
+    }
+    if (x == null) {
+      throw new RecognitionException(what, "missing: the model has a cue prefix of " + cue.features()
+          + " features (" + cue.featureSet() + ") and needs the clip's feature vector");
+    }
+    if (x.length != cue.features()) {
+      throw new RecognitionException(what, x.length + " values, but the model's " + SpeechLmConfig.CUE_FEATURES_KEY
+          + " is " + cue.features() + " (" + cue.featureSet() + ")");
+    }
+    float[] mean = floats(cueMean);
+    float[] scale = floats(cueScale);
+    float[] z = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      z[i] = Double.isFinite(x[i])
+          ? (float) Math.max(-CUE_CLAMP, Math.min(CUE_CLAMP, (x[i] - mean[i]) / scale[i])) : 0f;
+    }
+    return z;
+  }
+
+  /**
+   * The cue rows of {@code a} standardised vectors ({@code a·F} values, row-major), in {@code sub}
+   * and differentiable in the projector's weight and bias: {@code (a·K, H)}.
+   */
+  private NDArray cueArrays(NDManager sub, float[] z, int a) {
+    SpeechLmConfig.CuePrefix cue = config.cuePrefix();
+    NDArray zs = act(sub.create(z, new Shape(a, cue.features()))); // (a, F)
+    return linear(zs, cueW, cueB).reshape((long) a * cue.tokens(), config.textConfig().hiddenSize());
   }
 
   /**
@@ -1410,7 +1642,9 @@ public final class SpeechLm implements AutoCloseable {
    * masked cross-entropy ({@link io.ser4j.model.train.MaskedCrossEntropy}). Audio is zero-padded to
    * the batch's longest clip with padded frames masked ({@link #encodeAudio} of each clip alone gives
    * the same frames up to float rounding); token sequences are right-padded, which the causal mask
-   * hides. No dropout is applied to base parameters ({@code training} only switches LoRA dropout).
+   * hides. With a cue prefix the placeholder stands for the {@code N} audio frames followed by the
+   * {@code K} rows of the item's {@link TrainingBatch.Item#cueFeatures()} ({@link #cueRows}), which
+   * are differentiable in {@link #CUE_WEIGHT} and {@link #CUE_BIAS}. No dropout is applied to base parameters ({@code training} only switches LoRA dropout).
    *
    * <p>Call it inside a DJL {@code GradientCollector} and {@code backward(result.loss())}, or outside
    * one for a validation loss. Every array it creates lives in {@code sub}; close {@code sub} after
@@ -1423,7 +1657,8 @@ public final class SpeechLm implements AutoCloseable {
    * @return the loss and what it was computed over
    * @throws RecognitionException naming the item when its ids leave the vocabulary, its audio
    *     placeholder count is wrong (one with audio, none without), a placeholder has a nonzero
-   *     weight, its log-mel does not fit the config, or its sequence exceeds {@code
+   *     weight, its log-mel does not fit the config, its cue features are missing, of the wrong
+   *     length or given to a model without a cue prefix, or its sequence exceeds {@code
    *     max_position_embeddings}
    */
   public TrainingLoss trainingLoss(NDManager sub, TrainingBatch batch, boolean training, boolean withLogits) {
@@ -1431,9 +1666,12 @@ public final class SpeechLm implements AutoCloseable {
     int b = items.size();
     int v = config.textConfig().vocabSize();
     int h = config.textConfig().hiddenSize();
+    int cueK = cueTokens();
     int[] placeholder = new int[b];
     int[] audioFrames = new int[b];
+    int[] span = new int[b]; // positions the placeholder stands for: N audio frames + K cue rows
     int[] audioRow = new int[b];
+    java.util.List<float[]> cueZ = new java.util.ArrayList<>();
     int[] length = new int[b];
     java.util.List<float[][]> mels = new java.util.ArrayList<>();
     java.util.List<Integer> melFrames = new java.util.ArrayList<>();
@@ -1464,12 +1702,19 @@ public final class SpeechLm implements AutoCloseable {
           throw new RecognitionException(what, "the audio placeholder at index " + placeholder[i] + " has a nonzero loss weight");
         }
         int frames = checkLogMel(item.logMel(), what + " log-mel");
+        float[] z = standardiseCues(item.cueFeatures(), what + " cue features");
         audioFrames[i] = audioFrames(frames);
+        span[i] = audioFrames[i] + cueK;
         audioRow[i] = mels.size();
         mels.add(item.logMel());
         melFrames.add(frames);
+        if (z != null) {
+          cueZ.add(z);
+        }
+      } else if (item.cueFeatures() != null) {
+        throw new RecognitionException(what, "has cue features but no audio");
       }
-      length[i] = ids.length + (placeholder[i] >= 0 ? audioFrames[i] - 1 : 0);
+      length[i] = ids.length + (placeholder[i] >= 0 ? span[i] - 1 : 0);
       checkLength(length[i]);
       longest = Math.max(longest, length[i]);
     }
@@ -1481,6 +1726,13 @@ public final class SpeechLm implements AutoCloseable {
       NDArray projected = encodeBatch(sub, mels.toArray(new float[0][][]), f).projected(); // (A, Nmax, H)
       nMax = (int) projected.getShape().get(1);
       audio = projected.reshape((long) mels.size() * nMax, h);
+      if (cueK > 0) { // (A·K, H) after the audio rows of the table
+        float[] z = new float[cueZ.size() * cueZ.get(0).length];
+        for (int a = 0; a < cueZ.size(); a++) {
+          System.arraycopy(cueZ.get(a), 0, z, a * cueZ.get(a).length, cueZ.get(a).length);
+        }
+        audio = audio.concat(cueArrays(sub, z, cueZ.size()), 0);
+      }
     }
     long[] textIds = new long[b * s];
     long[] source = new long[b * s];
@@ -1499,8 +1751,10 @@ public final class SpeechLm implements AutoCloseable {
           textIds[flat] = ids[j];
         } else if (j < p + n) {
           source[flat] = (long) b * s + (long) audioRow[i] * nMax + (j - p);
+        } else if (j < p + span[i]) { // cue rows follow all A·Nmax audio rows
+          source[flat] = (long) b * s + (long) mels.size() * nMax + (long) audioRow[i] * cueK + (j - p - n);
         } else {
-          textIds[flat] = ids[j - n + 1];
+          textIds[flat] = ids[j - span[i] + 1];
         }
       }
       for (float w : items.get(i).lossWeights()) {
@@ -1519,7 +1773,7 @@ public final class SpeechLm implements AutoCloseable {
       float[] lw = items.get(i).lossWeights();
       for (int k = 1; k < ids.length; k++) {
         if (lw[k] > 0f) {
-          int pos = placeholder[i] >= 0 && k > placeholder[i] ? k + audioFrames[i] - 1 : k;
+          int pos = placeholder[i] >= 0 && k > placeholder[i] ? k + span[i] - 1 : k;
           rows[r] = (long) i * s + pos - 1; // the row before the target predicts it
           targets[r] = ids[k];
           weights[r] = lw[k];
@@ -1563,8 +1817,8 @@ public final class SpeechLm implements AutoCloseable {
    * same config), bit for bit. Must not overlap a forward or a training step.
    *
    * @param values key → values, exactly the keys of {@link #parameters()}
-   * @throws RecognitionException naming the key when one is missing, extra or of the wrong length
-   *     (nothing is changed then)
+   * @throws RecognitionException naming the key when one is missing, extra or of the wrong length,
+   *     or when a cue standardisation value is invalid (nothing is changed then)
    */
   public void restore(Map<String, float[]> values) {
     Set<String> extra = new TreeSet<>(values.keySet());
@@ -1578,6 +1832,9 @@ public final class SpeechLm implements AutoCloseable {
         throw new RecognitionException("parameter snapshot: " + e.getKey(), v == null ? "missing"
             : v.length + " values, expected " + e.getValue().size() + " " + e.getValue().getShape());
       }
+    }
+    if (config.cuePrefix() != null) {
+      checkStandardisation(values.get(CUE_MEAN), values.get(CUE_SCALE), "parameter snapshot", false);
     }
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       e.getValue().set(java.nio.FloatBuffer.wrap(values.get(e.getKey())));

@@ -27,13 +27,17 @@ import java.util.List;
  * @param textConfig {@code text_config}
  * @param audioTokenIndex {@code audio_token_index} (alias {@code audio_token_id}): the prompt id that
  *     stands for a clip's audio frames
+ * @param cuePrefix the ser4j cue-prefix extension ({@code ser4j_cue_features}, {@code
+ *     ser4j_cue_tokens}, {@code ser4j_cue_feature_set}), or {@code null} for a plain Qwen2-Audio
+ *     config (see {@link CuePrefix})
  */
 public record SpeechLmConfig(
     List<String> architectures,
     String modelType,
     AudioConfig audioConfig,
     TextConfig textConfig,
-    int audioTokenIndex) {
+    int audioTokenIndex,
+    CuePrefix cuePrefix) {
 
   /** The only supported {@code model_type}. */
   public static final String MODEL_TYPE = "qwen2_audio";
@@ -44,9 +48,100 @@ public record SpeechLmConfig(
   /** {@code audio_token_index} default of Qwen2-Audio (the {@code <|AUDIO|>} id). */
   public static final int DEFAULT_AUDIO_TOKEN_INDEX = 151646;
 
+  /** config.json key of the number of conditioning features F (ser4j extension). */
+  public static final String CUE_FEATURES_KEY = "ser4j_cue_features";
+  /** config.json key of the number of cue-prefix rows K (ser4j extension). */
+  public static final String CUE_TOKENS_KEY = "ser4j_cue_tokens";
+  /** config.json key naming the feature extractor of the cue vector (ser4j extension). */
+  public static final String CUE_FEATURE_SET_KEY = "ser4j_cue_feature_set";
+
   /** Compact constructor: copies the list. */
   public SpeechLmConfig {
     architectures = List.copyOf(architectures);
+  }
+
+  /**
+   * A config without a cue prefix (a plain Qwen2-Audio config).
+   *
+   * @param architectures {@code architectures}
+   * @param modelType {@code model_type}
+   * @param audioConfig {@code audio_config}
+   * @param textConfig {@code text_config}
+   * @param audioTokenIndex {@code audio_token_index}
+   */
+  public SpeechLmConfig(List<String> architectures, String modelType, AudioConfig audioConfig,
+      TextConfig textConfig, int audioTokenIndex) {
+    this(architectures, modelType, audioConfig, textConfig, audioTokenIndex, null);
+  }
+
+  /**
+   * The ser4j cue-prefix extension: the decoder is conditioned on an utterance-level acoustic
+   * feature vector of {@code features} values, projected to {@code tokens} extra input rows that
+   * follow the clip's audio frames at the audio placeholder ({@code docs/speechlm.md}, "Cue prefix").
+   *
+   * @param features F, the length of the feature vector ({@code >= 1})
+   * @param tokens K, the number of prefix rows ({@code >= 1})
+   * @param featureSet the name of the feature extractor that produces the vector (e.g. {@code
+   *     baseline-v1}); a loader refuses a checkpoint whose feature set it cannot compute
+   */
+  public record CuePrefix(int features, int tokens, String featureSet) {
+    /**
+     * Validates.
+     *
+     * @throws ModelLoadException when a count is not positive or the feature set is blank
+     */
+    public CuePrefix {
+      if (features < 1 || tokens < 1) {
+        throw new ModelLoadException("cue prefix", CUE_FEATURES_KEY + " " + features + " and " + CUE_TOKENS_KEY
+            + " " + tokens + " must both be >= 1");
+      }
+      if (featureSet == null || featureSet.isBlank()) {
+        throw new ModelLoadException("cue prefix", CUE_FEATURE_SET_KEY + " is required (name of the feature extractor)");
+      }
+    }
+  }
+
+  /**
+   * The record's usual text; the {@code cuePrefix} component is left out when it is {@code null},
+   * so a config without a cue prefix prints as it did before the extension (training runs
+   * fingerprint it, and {@code --resume} compares the fingerprint).
+   */
+  @Override
+  public String toString() {
+    return "SpeechLmConfig[architectures=" + architectures + ", modelType=" + modelType + ", audioConfig="
+        + audioConfig + ", textConfig=" + textConfig + ", audioTokenIndex=" + audioTokenIndex
+        + (cuePrefix == null ? "" : ", cuePrefix=" + cuePrefix) + "]";
+  }
+
+  /** Whether the config has a cue prefix ({@link #cuePrefix()} non-null). */
+  public boolean hasCuePrefix() {
+    return cuePrefix != null;
+  }
+
+  /**
+   * This config with a cue prefix of {@code features} features projected to {@code tokens} rows.
+   *
+   * @param features F ({@code >= 1})
+   * @param tokens K ({@code >= 1})
+   * @param featureSet the feature extractor's name, e.g. {@code BaselineFeatures.FEATURE_SET}
+   * @return a new config; every other field unchanged
+   * @throws ModelLoadException on a non-positive count or a blank feature set
+   */
+  public SpeechLmConfig withCuePrefix(int features, int tokens, String featureSet) {
+    return new SpeechLmConfig(architectures, modelType, audioConfig, textConfig, audioTokenIndex,
+        new CuePrefix(features, tokens, featureSet));
+  }
+
+  /**
+   * This config with another text config and audio token, the cue prefix kept (used to fit a
+   * preset to a tokenizer's vocabulary).
+   *
+   * @param text the new {@code text_config}
+   * @param audioToken the new {@code audio_token_index}
+   * @return a new config
+   */
+  public SpeechLmConfig withText(TextConfig text, int audioToken) {
+    return new SpeechLmConfig(architectures, modelType, audioConfig, text, audioToken, cuePrefix);
   }
 
   /**
@@ -222,7 +317,34 @@ public record SpeechLmConfig(
     if (audioToken < 0 || audioToken >= textCfg.vocabSize()) {
       throw new ModelLoadException(where, "audio_token_index " + ati + " outside the vocabulary [0, " + textCfg.vocabSize() + ")");
     }
-    return new SpeechLmConfig(archs, MODEL_TYPE, audio, textCfg, audioToken);
+    return new SpeechLmConfig(archs, MODEL_TYPE, audio, textCfg, audioToken, parseCuePrefix(root, where));
+  }
+
+  /** The cue-prefix keys: all absent (or F = 0) = none; otherwise F, K and the feature set. */
+  private static CuePrefix parseCuePrefix(JsonNode root, String where) {
+    JsonNode f = root.get(CUE_FEATURES_KEY);
+    JsonNode k = root.get(CUE_TOKENS_KEY);
+    JsonNode set = root.get(CUE_FEATURE_SET_KEY);
+    boolean hasF = f != null && !f.isNull() && !(f.isIntegralNumber() && f.asLong() == 0);
+    boolean hasK = k != null && !k.isNull() && !(k.isIntegralNumber() && k.asLong() == 0);
+    if (!hasF && !hasK) {
+      if (set != null && !set.isNull()) {
+        throw new ModelLoadException(where, "\"" + CUE_FEATURE_SET_KEY + "\" given without \"" + CUE_FEATURES_KEY
+            + "\" and \"" + CUE_TOKENS_KEY + "\"");
+      }
+      return null;
+    }
+    if (hasF != hasK) {
+      throw new ModelLoadException(where, "\"" + (hasF ? CUE_FEATURES_KEY : CUE_TOKENS_KEY) + "\" given without \""
+          + (hasF ? CUE_TOKENS_KEY : CUE_FEATURES_KEY) + "\" (a cue prefix needs both, or neither)");
+    }
+    int features = checkPositive(f, CUE_FEATURES_KEY, where);
+    int tokens = checkPositive(k, CUE_TOKENS_KEY, where);
+    if (set == null || set.isNull() || !set.isTextual() || set.asText().isBlank()) {
+      throw new ModelLoadException(where, "\"" + CUE_FEATURE_SET_KEY + "\" (the feature extractor's name) is required"
+          + " with a cue prefix");
+    }
+    return new CuePrefix(features, tokens, set.asText());
   }
 
   /** Names of the {@link #preset} configurations. */
@@ -317,6 +439,11 @@ public record SpeechLmConfig(
     root.put("ignore_index", -100);
     root.put("tie_word_embeddings", textConfig.tieWordEmbeddings());
     root.put("torch_dtype", "float32");
+    if (cuePrefix != null) {
+      root.put(CUE_FEATURES_KEY, cuePrefix.features());
+      root.put(CUE_TOKENS_KEY, cuePrefix.tokens());
+      root.put(CUE_FEATURE_SET_KEY, cuePrefix.featureSet());
+    }
     return root;
   }
 

@@ -15,6 +15,7 @@ import io.ser4j.core.ModelLoadException;
 import io.ser4j.core.Recognition;
 import io.ser4j.core.RecognitionException;
 import io.ser4j.core.spi.Recognizer;
+import io.ser4j.model.baseline.BaselineFeatures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,7 +36,11 @@ import java.util.regex.Pattern;
  *       SpeechLmOptions#maxAudioSeconds()} with an {@link AudioFormatException} naming the clip, its
  *       duration and the limit. Long audio is never truncated silently and not chunked (split it
  *       first);
- *   <li>Whisper log-mel ({@code num_mel_bins} of the config) → {@link SpeechLm#encodeAudio};
+ *   <li>Whisper log-mel ({@code num_mel_bins} of the config) → {@link SpeechLm#encodeAudio}; a
+ *       model with a cue prefix ({@link SpeechLmConfig.CuePrefix}) also gets the clip's {@link
+ *       BaselineFeatures} vector, computed on the clip as given (its own rate, as {@code
+ *       BaselineRecognizer} and the trainer do), and the cues of that analysis become the
+ *       recognition's cues (no second cue extraction);
  *   <li>prompt: {@link ChatTemplate#audioPrompt} with the system prompt and the {@code Labels:} line
  *       of the candidates (plus the {@code Cues:} line when {@link SpeechLmOptions#promptCues()});
  *   <li><b>transcript phase</b>: decode (greedy, or seeded sampling) until the answer so far ends
@@ -113,6 +118,8 @@ public final class SpeechLmRecognizer implements Recognizer {
   private final LabelScorer scorer;
   private final LogMelSpectrogram mel;
   private final CueExtractor cueExtractor;
+  /** The cue-prefix feature extractor, or {@code null} for a model without a cue prefix. */
+  private final BaselineFeatures cueFeatures;
   private final int imEnd;
   private final int endOfText;
   private final int maxPositions;
@@ -129,6 +136,7 @@ public final class SpeechLmRecognizer implements Recognizer {
     this.scorer = new LabelScorer(model, tokenizer);
     this.mel = LogMelSpectrogram.whisper(model.config().audioConfig().numMelBins());
     this.cueExtractor = CueExtractor.create();
+    this.cueFeatures = model.config().hasCuePrefix() ? BaselineFeatures.create() : null;
     this.imEnd = tokenizer.specialId(SpeechTokenizer.IM_END);
     this.endOfText = tokenizer.specialId(SpeechTokenizer.ENDOFTEXT);
     this.maxPositions = model.config().textConfig().maxPositionEmbeddings();
@@ -159,6 +167,7 @@ public final class SpeechLmRecognizer implements Recognizer {
     }
     SpeechLm model = SpeechLm.load(checkpointDir, options.device()); // float16 on a GPU
     try {
+      checkCueFeatureSet(model.config(), checkpointDir.toString());
       SpeechTokenizer tok = SpeechTokenizer.load(checkpointDir);
       try {
         return new SpeechLmRecognizer(checkpointDir, options, model, tok, gen);
@@ -172,6 +181,29 @@ public final class SpeechLmRecognizer implements Recognizer {
         throw e;
       }
       throw new ModelLoadException(checkpointDir.toString(), e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks that a config's cue prefix (if any) is one this recognizer can feed: feature set {@link
+   * BaselineFeatures#FEATURE_SET} with {@link BaselineFeatures#dimension()} features.
+   *
+   * @param config the model's config
+   * @param where the checkpoint, for the message
+   * @throws ModelLoadException naming the checkpoint, the config's feature set and the supported one
+   */
+  public static void checkCueFeatureSet(SpeechLmConfig config, String where) {
+    SpeechLmConfig.CuePrefix cue = config.cuePrefix();
+    if (cue == null) {
+      return;
+    }
+    if (!BaselineFeatures.FEATURE_SET.equals(cue.featureSet())) {
+      throw new ModelLoadException(where, SpeechLmConfig.CUE_FEATURE_SET_KEY + " \"" + cue.featureSet()
+          + "\" cannot be computed here: only \"" + BaselineFeatures.FEATURE_SET + "\" is supported");
+    }
+    if (cue.features() != BaselineFeatures.dimension()) {
+      throw new ModelLoadException(where, SpeechLmConfig.CUE_FEATURES_KEY + " " + cue.features() + " but "
+          + BaselineFeatures.FEATURE_SET + " has " + BaselineFeatures.dimension() + " features");
     }
   }
 
@@ -247,10 +279,18 @@ public final class SpeechLmRecognizer implements Recognizer {
     float[][] logMel = mel.compute(x);
     Recognizer prior = options.acousticPrior();
     Recognition acoustic = prior == null ? null : prior.recognize(clip, labels);
-    Cues cues = acoustic != null && acoustic.cues() != null ? acoustic.cues() : cueExtractor.extract(clip, false);
+    double[] features = null;
+    Cues measured = null;
+    if (cueFeatures != null) { // one analysis gives the cue prefix's features and the cues
+      BaselineFeatures.Result fr = cueFeatures.extract(clip, false); // the clip as given, as the baseline does
+      features = fr.features();
+      measured = fr.cues();
+    }
+    Cues cues = acoustic != null && acoustic.cues() != null ? acoustic.cues()
+        : measured != null ? measured : cueExtractor.extract(clip, false);
     long t2 = System.nanoTime();
 
-    float[][] audio = model.encodeAudio(logMel);
+    float[][] audio = model.encodeAudio(logMel, features);
     int[] prompt = ChatTemplate.promptIds(tokenizer,
         ChatTemplate.audioPrompt(options.systemPrompt(), instruction(labels, cues)));
     int promptPositions = prompt.length - 1 + audio.length;

@@ -43,8 +43,11 @@ public record TrainingBatch(List<Item> items) {
    * @param lossWeights per id, the weight of that id as a prediction target (predicted from the
    *     position before it); 0 = not a target. Must be 0 at index 0 and at the audio placeholder;
    *     finite and {@code >= 0}
+   * @param cueFeatures the clip's raw cue feature vector for a model with a cue prefix ({@link
+   *     SpeechLm#cueRows}; NaN = undefined feature), or {@code null} (a model without a cue prefix,
+   *     or a text-only item)
    */
-  public record Item(float[][] logMel, int[] inputIds, float[] lossWeights) {
+  public record Item(float[][] logMel, int[] inputIds, float[] lossWeights, double[] cueFeatures) {
     /**
      * Checks lengths and weights.
      *
@@ -69,6 +72,28 @@ public record TrainingBatch(List<Item> items) {
         throw new RecognitionException("loss weights", "index 0 has weight " + lossWeights[0]
             + " but no position predicts the first token");
       }
+    }
+
+    /**
+     * An item without cue features.
+     *
+     * @param logMel as the record component
+     * @param inputIds as the record component
+     * @param lossWeights as the record component
+     * @throws RecognitionException as the canonical constructor
+     */
+    public Item(float[][] logMel, int[] inputIds, float[] lossWeights) {
+      this(logMel, inputIds, lossWeights, null);
+    }
+
+    /**
+     * This item with the clip's cue feature vector (not copied).
+     *
+     * @param features the raw feature vector, or {@code null}
+     * @return a new item
+     */
+    public Item withCueFeatures(double[] features) {
+      return new Item(logMel, inputIds, lossWeights, features);
     }
 
     /**

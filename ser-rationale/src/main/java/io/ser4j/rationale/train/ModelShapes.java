@@ -51,12 +51,12 @@ public final class ModelShapes {
     return new SpeechLmConfig(List.of(SpeechLmConfig.ARCHITECTURE), SpeechLmConfig.MODEL_TYPE, audio, text, 3);
   }
 
-  /** {@code config} with another vocabulary size and audio placeholder id. */
+  /** {@code config} with another vocabulary size and audio placeholder id (a cue prefix kept). */
   public static SpeechLmConfig withVocabulary(SpeechLmConfig config, int vocabSize, int audioTokenIndex) {
     SpeechLmConfig.TextConfig t = config.textConfig();
     SpeechLmConfig.TextConfig text = new SpeechLmConfig.TextConfig(vocabSize, t.hiddenSize(), t.intermediateSize(),
         t.numHiddenLayers(), t.numAttentionHeads(), t.numKeyValueHeads(), t.headDim(), t.hiddenAct(),
         t.maxPositionEmbeddings(), t.rmsNormEps(), t.ropeTheta(), t.tieWordEmbeddings());
-    return new SpeechLmConfig(config.architectures(), config.modelType(), config.audioConfig(), text, audioTokenIndex);
+    return config.withText(text, audioTokenIndex);
   }
 }

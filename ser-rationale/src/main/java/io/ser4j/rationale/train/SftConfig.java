@@ -38,6 +38,10 @@ import io.ser4j.core.ManifestException;
  *     trainer refuses it there)
  * @param threads libtorch intra-op threads used for training (the trainer records it: resuming
  *     with another count is refused, because reductions would round differently)
+ * @param cuePrefixTokens K, the number of cue-prefix rows a model initialised from a preset gets
+ *     (its config gains a cue prefix of {@code BaselineFeatures.dimension()} features, see {@code
+ *     docs/speechlm.md}); 0 = no cue prefix ({@code >= 0}). A model loaded with a cue prefix is fed
+ *     its features whatever this value.
  */
 public record SftConfig(
     int epochs,
@@ -63,7 +67,8 @@ public record SftConfig(
     int loraRank,
     double loraAlpha,
     boolean mixedPrecision,
-    int threads) {
+    int threads,
+    int cuePrefixTokens) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,6 +93,7 @@ public record SftConfig(
         || scope.equals("decoder") || scope.equals("lora")), "scope must be full, frozen-encoder, decoder or lora: " + scope);
     check(loraRank >= 1 && loraAlpha > 0, "LoRA rank must be >= 1 and alpha > 0");
     check(threads >= 1, "threads must be >= 1");
+    check(cuePrefixTokens >= 0, "cue prefix tokens must be >= 0: " + cuePrefixTokens);
   }
 
   private static void check(boolean ok, String message) {
@@ -133,7 +139,8 @@ public record SftConfig(
           n.get("labelOnly").asBoolean(), n.get("corpusLabelsShare").asDouble(), aug, n.get("seed").asLong(),
           n.get("checkpointEvery").asInt(), n.get("evalEvery").asInt(), n.get("patience").asInt(),
           n.get("scope").asText(), n.get("loraRank").asInt(), n.get("loraAlpha").asDouble(),
-          n.get("mixedPrecision").asBoolean(), n.get("threads").asInt());
+          n.get("mixedPrecision").asBoolean(), n.get("threads").asInt(),
+          n.path("cuePrefixTokens").asInt(0)); // absent in configs written before the option existed
     } catch (java.io.IOException | RuntimeException e) {
       throw new ManifestException(source, "not a training config: " + e.getMessage());
     }
@@ -165,6 +172,7 @@ public record SftConfig(
     private double loraAlpha = 16;
     private boolean mixedPrecision;
     private int threads = 1;
+    private int cuePrefixTokens;
 
     private Builder() {}
 
@@ -194,6 +202,7 @@ public record SftConfig(
       b.loraAlpha = c.loraAlpha;
       b.mixedPrecision = c.mixedPrecision;
       b.threads = c.threads;
+      b.cuePrefixTokens = c.cuePrefixTokens;
       return b;
     }
 
@@ -241,6 +250,8 @@ public record SftConfig(
     public Builder mixedPrecision(boolean v) { mixedPrecision = v; return this; }
     /** libtorch threads (default 1). */
     public Builder threads(int v) { threads = v; return this; }
+    /** Cue-prefix rows K for a model from a preset, 0 = none (default 0). */
+    public Builder cuePrefixTokens(int v) { cuePrefixTokens = v; return this; }
 
     /**
      * The config.
@@ -251,7 +262,7 @@ public record SftConfig(
       return new SftConfig(epochs, batchSize, gradientAccumulation, learningRate, warmupFraction,
           minLearningRateFraction, weightDecay, beta1, beta2, adamEps, maxGradNorm, labelWeight, labelOnly,
           corpusLabelsShare, augmenter, seed, checkpointEvery, evalEvery, patience, scope, loraRank, loraAlpha,
-          mixedPrecision, threads);
+          mixedPrecision, threads, cuePrefixTokens);
     }
   }
 }

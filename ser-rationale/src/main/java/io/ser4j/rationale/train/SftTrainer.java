@@ -17,6 +17,8 @@ import io.ser4j.model.speechlm.LoraAdapters;
 import io.ser4j.model.speechlm.LoraConfig;
 import io.ser4j.model.speechlm.SpeechLm;
 import io.ser4j.model.speechlm.SpeechLmConfig;
+import io.ser4j.model.speechlm.SpeechLmRecognizer;
+import io.ser4j.model.baseline.BaselineFeatures;
 import io.ser4j.model.speechlm.SpeechTokenizer;
 import io.ser4j.model.speechlm.TrainingBatch;
 import io.ser4j.model.speechlm.TrainingLoss;
@@ -71,6 +73,19 @@ import java.util.stream.Stream;
  * from it to the same final weights, bit for bit on the same machine with the same libtorch thread
  * count, as a run that was never interrupted.
  *
+ * <h2>Cue prefix</h2>
+ *
+ * <p>With {@link SftConfig#cuePrefixTokens()} {@code K > 0} a model initialised from a preset gets a
+ * cue prefix ({@link SpeechLmConfig#withCuePrefix}) of {@link BaselineFeatures#dimension()} features;
+ * an {@code initDir} model must already have one (of {@code K} rows). Whenever the model has a cue
+ * prefix, every example's {@link BaselineFeatures} vector is computed once from its clean 16 kHz
+ * audio ({@link ClipCache#cueFeatures}) and fed with the clip (augmentation alters the audio only).
+ * A model from a preset gets its standardisation ({@link SpeechLm#setCueStandardisation}) fitted on
+ * the training clips before step 1: per feature the mean and standard deviation of its finite
+ * values (standard deviation floored at {@link #CUE_SCALE_FLOOR}; a feature never finite gets mean
+ * 0, scale 1); a loaded model keeps its own. The standardisation is part of the weights, so
+ * checkpoints and resuming carry it.
+ *
  * <p>Not thread-safe: one training run per instance at a time. The model runs on the CPU engine;
  * {@link SftConfig#mixedPrecision()} is refused there (GPU autocast is not implemented).
  */
@@ -87,6 +102,8 @@ public final class SftTrainer {
   public static final String STATE_FILE = "state.json";
   /** Longest answer the default generation config allows per phase, in tokens. */
   public static final int DEFAULT_MAX_NEW_TOKENS = 96;
+  /** Smallest cue standardisation scale (a constant feature's standard deviation is raised to it). */
+  public static final double CUE_SCALE_FLOOR = 1e-6;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -217,6 +234,13 @@ public final class SftTrainer {
       } else if (req.initDir() != null) {
         model = SpeechLm.loadTrainable(req.initDir(), Device.cpu());
         tokenizerDir = req.initDir();
+        int k = model.cueTokens();
+        if (cfg.cuePrefixTokens() > 0 && k != cfg.cuePrefixTokens()) {
+          throw new TrainingException(req.initDir().toString(), k == 0
+              ? "--cue-prefix " + cfg.cuePrefixTokens() + " needs a model with a cue prefix; this checkpoint has none"
+                  + " (start from a preset with --config to add one)"
+              : "has a cue prefix of " + k + " rows, not --cue-prefix " + cfg.cuePrefixTokens());
+        }
       } else {
         tokenizerDir = state.resolve("tokenizer");
         List<SftExample> all = new ArrayList<>(req.train());
@@ -225,8 +249,18 @@ public final class SftTrainer {
         try (SpeechTokenizer tok = SpeechTokenizer.load(tokenizerDir)) {
           SpeechLmConfig arch = ModelShapes.withVocabulary(req.architecture(),
               WordTokenizerWriter.paddedSize(tokens), tok.specialId(SpeechTokenizer.AUDIO));
+          if (cfg.cuePrefixTokens() > 0 && !arch.hasCuePrefix()) {
+            arch = arch.withCuePrefix(BaselineFeatures.dimension(), cfg.cuePrefixTokens(), BaselineFeatures.FEATURE_SET);
+          }
           model = SpeechLm.initialise(arch, tok, cfg.seed(), Device.cpu());
         }
+      }
+      SpeechLmRecognizer.checkCueFeatureSet(model.config(), tokenizerDir.toString());
+      ClipCache clips = new ClipCache(req.cacheDir());
+      Map<String, double[]> cueFeatures = model.config().hasCuePrefix() ? cueFeatures(req, clips) : Map.of();
+      if (model.config().hasCuePrefix() && latest == null && req.initDir() == null) {
+        float[][] ms = fitCueStandardisation(req.train(), cueFeatures, BaselineFeatures.dimension());
+        model.setCueStandardisation(ms[0], ms[1]); // before step 1; checkpoints carry it from here on
       }
       boolean useLora = cfg.scope().equals("lora");
       Map<String, NDArray> trainable = new LinkedHashMap<>();
@@ -258,7 +292,7 @@ public final class SftTrainer {
           readState(latest, st, curve);
         }
         int resumedFrom = st.globalStep;
-        Loop loop = new Loop(req, model, lora, tok, groups, opt, root, state);
+        Loop loop = new Loop(req, model, lora, tok, groups, opt, root, state, clips, cueFeatures);
         loop.run(st, curve);
         // final weights: the best dev checkpoint, else the last
         Path out = req.outDir();
@@ -301,6 +335,76 @@ public final class SftTrainer {
     }
   }
 
+  /**
+   * Every train and dev example's cue feature vector by {@link SftExample#key()}, from the clean
+   * audio (cached by {@code clips}).
+   */
+  private Map<String, double[]> cueFeatures(Request req, ClipCache clips) {
+    List<SftExample> all = new ArrayList<>(req.train());
+    all.addAll(req.dev());
+    BaselineFeatures features = BaselineFeatures.create();
+    Map<String, double[]> out = new java.util.HashMap<>();
+    listener.onStart("cue features", all.size());
+    try {
+      int done = 0;
+      for (SftExample e : all) {
+        out.put(e.key(), clips.cueFeatures(e, features));
+        done++;
+        if (done % 100 == 0 || done == all.size()) {
+          listener.onProgress(done, all.size(), "clips");
+        }
+      }
+    } finally {
+      listener.onFinish();
+    }
+    return out;
+  }
+
+  /**
+   * The cue standardisation fitted on the training examples: per feature the mean and the
+   * (population) standard deviation of its finite values, the latter floored at {@link
+   * #CUE_SCALE_FLOOR}; a feature with no finite value gets mean 0 and scale 1.
+   *
+   * @param train the training examples
+   * @param features their vectors by key
+   * @param dim the vector length
+   * @return {@code {mean, scale}}
+   */
+  static float[][] fitCueStandardisation(List<SftExample> train, Map<String, double[]> features, int dim) {
+    double[] sum = new double[dim];
+    double[] sq = new double[dim];
+    int[] n = new int[dim];
+    for (SftExample e : train) {
+      double[] x = features.get(e.key());
+      for (int i = 0; i < dim; i++) {
+        if (Double.isFinite(x[i])) {
+          sum[i] += x[i];
+          n[i]++;
+        }
+      }
+    }
+    float[] mean = new float[dim];
+    float[] scale = new float[dim];
+    double[] mu = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      mu[i] = n[i] == 0 ? 0 : sum[i] / n[i];
+    }
+    for (SftExample e : train) {
+      double[] x = features.get(e.key());
+      for (int i = 0; i < dim; i++) {
+        if (Double.isFinite(x[i])) {
+          double d = x[i] - mu[i];
+          sq[i] += d * d;
+        }
+      }
+    }
+    for (int i = 0; i < dim; i++) {
+      mean[i] = (float) mu[i];
+      scale[i] = n[i] == 0 ? 1f : (float) Math.max(CUE_SCALE_FLOOR, Math.sqrt(sq[i] / n[i]));
+    }
+    return new float[][] {mean, scale};
+  }
+
   private static int bestOrLast(Request req, State st) {
     return !req.dev().isEmpty() && st.bestStep > 0 ? st.bestStep : st.globalStep;
   }
@@ -317,6 +421,7 @@ public final class SftTrainer {
     final NDManager root;
     final Path stateDir;
     final ClipCache clips;
+    final Map<String, double[]> cueFeatures;
     final LogMelSpectrogram mel;
     final int microPerEpoch;
     final int stepsPerEpoch;
@@ -324,7 +429,7 @@ public final class SftTrainer {
     final LearningRateSchedule schedule;
 
     Loop(Request req, SpeechLm model, LoraAdapters lora, SpeechTokenizer tok, ParameterGroups groups,
-        AdamW opt, NDManager root, Path stateDir) {
+        AdamW opt, NDManager root, Path stateDir, ClipCache clips, Map<String, double[]> cueFeatures) {
       this.req = req;
       this.cfg = req.config();
       this.model = model;
@@ -334,7 +439,8 @@ public final class SftTrainer {
       this.opt = opt;
       this.root = root;
       this.stateDir = stateDir;
-      this.clips = new ClipCache(req.cacheDir());
+      this.clips = clips;
+      this.cueFeatures = cueFeatures;
       this.mel = LogMelSpectrogram.whisper(model.config().audioConfig().numMelBins());
       int n = req.train().size();
       this.microPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
@@ -481,7 +587,7 @@ public final class SftTrainer {
         cfg.augmenter().masks(m, rng);
       }
       SftFormat.Encoded enc = format.encode(e, candidates, cfg.labelOnly());
-      return new TrainingBatch.Item(m, enc.ids(), enc.weights());
+      return new TrainingBatch.Item(m, enc.ids(), enc.weights(), cueFeatures.get(e.key())); // null: no cue prefix
     }
 
     /** Mean dev loss (no augmentation, prompt variant seeded per example, no gradient). */
