@@ -127,6 +127,11 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "With --model speechlm:PRESET: training epochs per fold (default: ${DEFAULT-VALUE}).")
   int epochs;
 
+  @Option(names = "--cue-prefix", defaultValue = "0", paramLabel = "K",
+      description = "With --model speechlm:PRESET: condition the decoder on the clip's baseline acoustic feature"
+          + " vector as K extra input rows (as 'ser train --cue-prefix'); 0: none (default: ${DEFAULT-VALUE}).")
+  int cuePrefix;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
@@ -150,7 +155,8 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       labelSet = labels == null ? corpus.labels() : LabelSet.parse(labels);
       items = speechLmCv(corpus, folds, labelSet, extras, err);
-      modelName = model + " (cv speakers:" + folds + ", seed " + seed + (labelOnly ? ", label-only" : "") + ")";
+      modelName = model + " (cv speakers:" + folds + ", seed " + seed + (labelOnly ? ", label-only" : "")
+          + (cuePrefix > 0 ? ", cue prefix " + cuePrefix : "") + ")";
     } else if (folds != null) {
       if (!model.equals("baseline")) {
         throw new ParameterException(spec.commandLine(), "--cv trains a model per fold; --model must be baseline"
@@ -244,8 +250,13 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     SftDataset data = SftDataset.build(List.of(corpus), records, null, labelOnly);
-    SftConfig cfg = SftConfig.builder().epochs(epochs).batchSize(16).learningRate(2e-3).labelOnly(labelOnly)
-        .seed(seed).checkpointEvery(20).build();
+    SftConfig cfg;
+    try {
+      cfg = SftConfig.builder().epochs(epochs).batchSize(16).learningRate(2e-3).labelOnly(labelOnly)
+          .seed(seed).checkpointEvery(20).cuePrefixTokens(cuePrefix).build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     List<EvaluationItem> result = new ArrayList<>();
     List<Object> fs = new ArrayList<>();
     CliProgress progress = new CliProgress(err, quiet);

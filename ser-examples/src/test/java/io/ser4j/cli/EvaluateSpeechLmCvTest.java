@@ -34,7 +34,7 @@ class EvaluateSpeechLmCvTest {
     }
     Path out = tmp.resolve("eval");
     SerCliTest.Run r = SerCliTest.run("evaluate", "--manifest", manifest.toString(), "--model", "speechlm:micro",
-        "--rationales", store.toString(), "--cv", "speakers:2", "--epochs", "1", "--bootstrap", "0", "--quiet",
+        "--rationales", store.toString(), "--cv", "speakers:2", "--epochs", "1", "--cue-prefix", "2", "--bootstrap", "0", "--quiet",
         "--out", out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     List<String> lines = Files.readAllLines(out.resolve("predictions.jsonl"));
@@ -44,10 +44,16 @@ class EvaluateSpeechLmCvTest {
     assertThat(out.resolve("folds/fold0/model.safetensors")).exists();
     assertThat(out.resolve("folds/fold1/model.safetensors")).exists();
     assertThat(r.out()).contains("macro_f1=");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("folds/fold0/config.json").toFile())
+        .path("ser4j_cue_tokens").asInt()).isEqualTo(2);
     // a SpeechLM without rationales (and not label-only) is a usage error
     SerCliTest.Run bad = SerCliTest.run("evaluate", "--manifest", manifest.toString(), "--model", "speechlm:micro",
         "--cv", "speakers:2", "--out", tmp.resolve("bad").toString());
     assertThat(bad.exit()).isEqualTo(SerCli.EXIT_USAGE);
     assertThat(bad.err()).contains("--rationales");
+    SerCliTest.Run negative = SerCliTest.run("evaluate", "--manifest", manifest.toString(), "--model", "speechlm:micro",
+        "--rationales", store.toString(), "--cv", "speakers:2", "--cue-prefix", "-1", "--out", tmp.resolve("neg").toString());
+    assertThat(negative.exit()).isEqualTo(SerCli.EXIT_USAGE);
+    assertThat(negative.err()).contains("cue");
   }
 }
