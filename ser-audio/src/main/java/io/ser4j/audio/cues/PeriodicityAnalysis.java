@@ -191,8 +191,8 @@ final class PeriodicityAnalysis {
   private static final java.util.concurrent.ConcurrentHashMap<Integer, BatchRealFft> AC_PLANS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Per-thread FFT workspace of the last plan used (the plans are few: one per rate). */
-  private static final ThreadLocal<BatchRealFft.Workspace> AC_WORKSPACE = new ThreadLocal<>();
+  /** Per-thread "ac" workspace of the last plan used (the plans are few: one per rate). */
+  private static final ThreadLocal<AcWorkspace> AC_WORKSPACE = new ThreadLocal<>();
 
   /**
    * The cheapest FFT length {@code ≥ minimum} for {@link BatchRealFft}: even, with a half that
@@ -272,23 +272,22 @@ final class PeriodicityAnalysis {
         window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
       }
     }
-    final int nfft = acFftSize(nsampWindow + fr.lastLagRead);
+    final int nfft = acPairFftSize(nsampWindow + fr.lastLagRead);
     final int half = nfft / 2;
-    final BatchRealFft fft = AC_PLANS.computeIfAbsent(nfft, n -> new BatchRealFft(n, AC_BATCH));
-    BatchRealFft.Workspace ws = AC_WORKSPACE.get();
-    if (ws == null || ws.owner() != fft) {
-      ws = fft.newWorkspace();
+    final AcPlan plan = AC_PAIR_PLANS.computeIfAbsent(nfft, AcPlan::new);
+    AcWorkspace ws = AC_WORKSPACE.get();
+    if (ws == null || ws.plan != plan || ws.acf.length <= fr.lastLagRead) {
+      ws = new AcWorkspace(plan, fr.lastLagRead);
       AC_WORKSPACE.set(ws);
     }
+    final double[][] acf = ws.acf;
     final int brentIxMax = fr.brentIxMax;
-    final double[] r = fr.r;
-    final int rCenter = fr.rCenter;
     // The window's own autocorrelation, normalised at lag 0 (slot 0 of one batch).
-    loadFrame(ws, 0, window, nsampWindow, half);
-    autocorrelate(fft, ws, 1, half);
+    loadFrame(ws.forward, 0, window, nsampWindow, half);
+    autocorrelate(ws, 1, fr.lastLagRead);
     final double[] windowR = new double[brentIxMax + 1];
     for (int lag = 0; lag <= fr.lastLagRead; lag++) {
-      windowR[lag] = ws.power[lag][0] / ws.power[0][0];
+      windowR[lag] = acf[lag][0] / acf[0][0];
     }
 
     final int[] batchFrames = new int[AC_BATCH];
@@ -313,15 +312,15 @@ final class PeriodicityAnalysis {
         int i = frameStart + j;
         frame[j] = i >= 0 && i < x.length ? (x[i] - localMean) * window[j] : 0.0;
       }
-      loadFrame(ws, filled, frame, nsampWindow, half);
+      loadFrame(ws.forward, filled, frame, nsampWindow, half);
       batchFrames[filled++] = iframe;
       if (filled == AC_BATCH || iframe == out.numberOfFrames - 1) {
-        finishAcBatch(fft, ws, filled, half, batchFrames, windowR, out, fr);
+        finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
         filled = 0;
       }
     }
     if (filled > 0) {
-      finishAcBatch(fft, ws, filled, half, batchFrames, windowR, out, fr);
+      finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
     }
   }
 
@@ -486,38 +485,168 @@ final class PeriodicityAnalysis {
   }
 
   /**
-   * Replaces the frames in the first {@code count} slots by their (unnormalised) autocorrelations
-   * in {@code ws.power[lag][slot]}, {@code lag = 0..half}: power spectrum, laid out over the full
-   * period (even), then its DFT, whose real part is the inverse DFT times the length.
+   * Autocorrelations of the frames in the first {@code count} slots of {@code ws.forward}, into
+   * {@code ws.acf[lag][slot]} (unnormalised, times twice the FFT length), {@code lag = 0..lastLag}.
+   *
+   * <p>The power spectrum {@code P[0..N]} ({@code N} = half the FFT length) is real and even, so its
+   * inverse DFT is a DCT-I, {@code A[l] = 2·T(l)} with {@code T(l) = ½(P[0] + (−1)^l P[N]) +
+   * Σ_{j=1}^{N−1} P[j]·cos(πjl/N)}, taken with a real FFT of half the length: with {@code y[j] =
+   * ½(P[j] + P[N−j]) − sin(πj/N)·(P[j] − P[N−j])}, {@code j < N}, and {@code Y = DFT(y)} one has
+   * {@code T(2m) = re Y[m]} and {@code T(2m+1) = T(2m−1) − im Y[m]}, with {@code T(1)} summed
+   * directly. This halves the cost of the inverse transform; the values agree with a full-length
+   * inverse up to rounding.
    */
-  private static void autocorrelate(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
-      int half) {
-    fft.power(ws, count);
-    int n = 2 * half;
-    for (int j = 0; j < half; j++) {
-      int e = 2 * j;
-      int o = 2 * j + 1;
-      System.arraycopy(ws.power[e <= half ? e : n - e], 0, ws.even[j], 0, count);
-      System.arraycopy(ws.power[o <= half ? o : n - o], 0, ws.odd[j], 0, count);
+  private static void autocorrelate(AcWorkspace ws, int count, int lastLag) {
+    final AcPlan plan = ws.plan;
+    final BatchRealFft.Workspace fw = ws.forward;
+    final BatchRealFft.Workspace hw = ws.inverse;
+    plan.forward.power(fw, count);
+    final int nHalf = plan.nHalf;
+    final double[][] p = fw.power;
+    final double[] sinTab = plan.sinTab;
+    final double[] cosTab = plan.cosTab;
+    final double[] t1 = ws.t1;
+    {
+      double[] p0 = p[0];
+      double[] pn = p[nHalf];
+      double[] ye = hw.even[0];
+      for (int f = 0; f < count; f++) {
+        ye[f] = 0.5 * (p0[f] + pn[f]);
+        t1[f] = 0.5 * (p0[f] - pn[f]);
+      }
     }
-    fft.realPart(ws, count);
+    for (int j = 1; j < nHalf; j++) {
+      double[] pj = p[j];
+      double[] pm = p[nHalf - j];
+      double sj = sinTab[j];
+      double cj = cosTab[j];
+      double[] y = (j & 1) == 0 ? hw.even[j >> 1] : hw.odd[j >> 1];
+      for (int f = 0; f < count; f++) {
+        double a = pj[f];
+        double b = pm[f];
+        y[f] = 0.5 * (a + b) - sj * (a - b);
+        t1[f] += a * cj;
+      }
+    }
+    plan.inverse.spectrum(hw, count);
+    final double[][] acf = ws.acf;
+    final double[][] re = hw.power;
+    final double[][] im = hw.imag;
+    for (int m = 0; 2 * m <= lastLag; m++) {
+      double[] out = acf[2 * m];
+      double[] rm = re[m];
+      for (int f = 0; f < count; f++) {
+        out[f] = 2.0 * rm[f];
+      }
+    }
+    for (int m = 0; 2 * m + 1 <= lastLag; m++) {
+      double[] out = acf[2 * m + 1];
+      double[] im0 = im[m];
+      for (int f = 0; f < count; f++) {
+        if (m > 0) {
+          t1[f] -= im0[f];
+        }
+        out[f] = 2.0 * t1[f];
+      }
+    }
   }
 
-  private static void finishAcBatch(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
-      int half, int[] batchFrames, double[] windowR, Candidates out, Frame fr) {
-    autocorrelate(fft, ws, count, half);
+  private static void finishAcBatch(AcWorkspace ws, int count, int[] batchFrames,
+      double[] windowR, Candidates out, Frame fr) {
+    autocorrelate(ws, count, fr.lastLagRead);
+    final double[][] acf = ws.acf;
     final double[] r = fr.r;
     final int rCenter = fr.rCenter;
     for (int slot = 0; slot < count; slot++) {
-      double ac0 = ws.power[0][slot];
+      double ac0 = acf[0][slot];
       r[rCenter] = 1.0;
       for (int lag = 1; lag <= fr.lastLagRead; lag++) {
-        double value = ws.power[lag][slot] / (ac0 * windowR[lag]);
+        double value = acf[lag][slot] / (ac0 * windowR[lag]);
         r[rCenter + lag] = value;
         r[rCenter - lag] = value;
       }
       fr.registerCandidates(out, batchFrames[slot]);
     }
+  }
+
+  /**
+   * The two transforms of the "ac" autocorrelation for one FFT length {@code n}: the forward real
+   * FFT of length {@code n} (power spectra) and the half-length one of the DCT-I ({@link
+   * #autocorrelate}), with the DCT's tables. Immutable, shared between threads.
+   */
+  private static final class AcPlan {
+    final BatchRealFft forward;
+    final BatchRealFft inverse;
+    final int nHalf;
+    /** {@code sin(πj/N)}, {@code j < N}. */
+    final double[] sinTab;
+    /** {@code cos(πj/N)}, {@code j < N}. */
+    final double[] cosTab;
+
+    AcPlan(int n) {
+      this.nHalf = n / 2;
+      this.forward = new BatchRealFft(n, AC_BATCH);
+      this.inverse = new BatchRealFft(nHalf, AC_BATCH);
+      this.sinTab = new double[nHalf];
+      this.cosTab = new double[nHalf];
+      for (int j = 0; j < nHalf; j++) {
+        sinTab[j] = Math.sin(Math.PI * j / nHalf);
+        cosTab[j] = Math.cos(Math.PI * j / nHalf);
+      }
+    }
+  }
+
+  /** Per-thread buffers of one {@link AcPlan}. Not thread-safe. */
+  private static final class AcWorkspace {
+    final AcPlan plan;
+    final BatchRealFft.Workspace forward;
+    final BatchRealFft.Workspace inverse;
+    /** {@code acf[lag][slot]}: the autocorrelations of a batch. */
+    final double[][] acf;
+    /** Running odd-lag values {@code T(2m+1)} per slot. */
+    final double[] t1 = new double[AC_BATCH];
+
+    AcWorkspace(AcPlan plan, int lastLag) {
+      this.plan = plan;
+      this.forward = plan.forward.newWorkspace();
+      this.inverse = plan.inverse.newWorkspace();
+      this.acf = new double[lastLag + 1][AC_BATCH];
+    }
+  }
+
+  /** Cached "ac" plans by FFT length. */
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, AcPlan> AC_PAIR_PLANS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The cheapest "ac" FFT length {@code ≥ minimum}: a multiple of 4 such that both the length
+   * and its half suit {@link BatchRealFft}, minimising the modelled cost of the forward transform
+   * plus the half-length inverse ({@link #autocorrelate}); e.g. 1246 → 1280.
+   */
+  static int acPairFftSize(int minimum) {
+    return PAIR_FFT_SIZES.computeIfAbsent(minimum, PeriodicityAnalysis::cheapestPairFftSize);
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> PAIR_FFT_SIZES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static int cheapestPairFftSize(int minimum) {
+    int start = Math.max(4, (minimum + 3) / 4 * 4);
+    int pow2 = Integer.highestOneBit(start - 1) << 1;
+    int best = -1;
+    long bestCost = Long.MAX_VALUE;
+    for (int n = start; n <= 2 * pow2; n += 4) {
+      long c1 = fftCost(n);
+      long c2 = fftCost(n / 2);
+      if (c1 == Long.MAX_VALUE || c2 == Long.MAX_VALUE) {
+        continue;
+      }
+      if (c1 + c2 < bestCost) {
+        bestCost = c1 + c2;
+        best = n;
+      }
+    }
+    return best;
   }
 
   /**
