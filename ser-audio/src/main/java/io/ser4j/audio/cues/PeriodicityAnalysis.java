@@ -172,14 +172,18 @@ final class PeriodicityAnalysis {
       int halfNsampWindow, int halfNsampPeriod, int nsampWindow) {
     int peakStart = Math.max(1, halfNsampWindow + 1 - halfNsampPeriod);
     int peakEnd = Math.min(nsampWindow, halfNsampWindow + halfNsampPeriod);
+    // Samples outside the signal contribute |0| and cannot raise the peak: skip them.
+    int jFrom = Math.max(peakStart - 1, -frameStart);
+    int jTo = Math.min(peakEnd, x.length - frameStart);
     double peak = 0.0;
-    for (int j = peakStart - 1; j < peakEnd; j++) {
-      int i = frameStart + j;
-      double v = i >= 0 && i < x.length ? x[i] - localMean : 0.0;
-      if (window != null) {
-        v *= window[j];
+    if (window != null) {
+      for (int j = jFrom; j < jTo; j++) {
+        peak = Math.max(peak, Math.abs((x[frameStart + j] - localMean) * window[j]));
       }
-      peak = Math.max(peak, Math.abs(v));
+    } else {
+      for (int j = jFrom; j < jTo; j++) {
+        peak = Math.max(peak, Math.abs(x[frameStart + j] - localMean));
+      }
     }
     return peak;
   }
@@ -291,7 +295,6 @@ final class PeriodicityAnalysis {
     }
 
     final int[] batchFrames = new int[AC_BATCH];
-    final double[] frame = new double[nsampWindow];
     int filled = 0;
     for (int iframe = 0; iframe < out.numberOfFrames; iframe++) {
       final double t = out.firstTime + iframe * out.timeStep;
@@ -308,11 +311,7 @@ final class PeriodicityAnalysis {
       if (localPeak == 0.0 || out.intensity[iframe] < unvoicedBelowIntensity) {
         continue;
       }
-      for (int j = 0; j < nsampWindow; j++) {
-        int i = frameStart + j;
-        frame[j] = i >= 0 && i < x.length ? (x[i] - localMean) * window[j] : 0.0;
-      }
-      loadFrame(ws.forward, filled, frame, nsampWindow, half);
+      loadWindowedFrame(ws.forward, filled, x, frameStart, localMean, window, nsampWindow, half);
       batchFrames[filled++] = iframe;
       if (filled == AC_BATCH || iframe == out.numberOfFrames - 1) {
         finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
@@ -471,6 +470,37 @@ final class PeriodicityAnalysis {
         r[rCenter - lag] = 0.0;
       }
       fr.registerCandidates(out, batchFrames[slot]);
+    }
+  }
+
+  /**
+   * Writes {@code (x[frameStart + j] − mean)·window[j]}, {@code j < length} (zero outside the
+   * signal), zero-padded, into batch slot {@code slot} of the FFT input.
+   */
+  private static void loadWindowedFrame(BatchRealFft.Workspace ws, int slot, double[] x,
+      int frameStart, double mean, double[] window, int length, int half) {
+    final double[][] even = ws.even;
+    final double[][] odd = ws.odd;
+    int jFrom = Math.max(0, Math.min(length, -frameStart));
+    int jTo = Math.max(jFrom, Math.min(length, x.length - frameStart));
+    for (int j = 0; j < jFrom; j++) {
+      ((j & 1) == 0 ? even : odd)[j >> 1][slot] = 0.0;
+    }
+    int j = jFrom;
+    if ((j & 1) != 0 && j < jTo) {
+      odd[j >> 1][slot] = (x[frameStart + j] - mean) * window[j];
+      j++;
+    }
+    for (; j + 1 < jTo; j += 2) {
+      even[j >> 1][slot] = (x[frameStart + j] - mean) * window[j];
+      odd[j >> 1][slot] = (x[frameStart + j + 1] - mean) * window[j + 1];
+    }
+    if (j < jTo) {
+      even[j >> 1][slot] = (x[frameStart + j] - mean) * window[j];
+      j++;
+    }
+    for (; j < 2 * half; j++) {
+      ((j & 1) == 0 ? even : odd)[j >> 1][slot] = 0.0;
     }
   }
 
