@@ -295,6 +295,7 @@ final class PeriodicityAnalysis {
     }
 
     final int[] batchFrames = new int[AC_BATCH];
+    final double[][] frames = new double[AC_BATCH][nsampWindow];
     int filled = 0;
     for (int iframe = 0; iframe < out.numberOfFrames; iframe++) {
       final double t = out.firstTime + iframe * out.timeStep;
@@ -311,14 +312,16 @@ final class PeriodicityAnalysis {
       if (localPeak == 0.0 || out.intensity[iframe] < unvoicedBelowIntensity) {
         continue;
       }
-      loadWindowedFrame(ws.forward, filled, x, frameStart, localMean, window, nsampWindow, half);
+      windowFrame(frames[filled], x, frameStart, localMean, window, nsampWindow);
       batchFrames[filled++] = iframe;
       if (filled == AC_BATCH || iframe == out.numberOfFrames - 1) {
+        plan.forward.load(ws.forward, frames, filled, nsampWindow);
         finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
         filled = 0;
       }
     }
     if (filled > 0) {
+      plan.forward.load(ws.forward, frames, filled, nsampWindow);
       finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
     }
   }
@@ -397,29 +400,15 @@ final class PeriodicityAnalysis {
       double[][] aIm, int nsampWindow, Candidates out, Frame fr) {
     final int n = 2 * half;
     // A: spectra of the first window of each span.
-    for (int slot = 0; slot < count; slot++) {
-      double[] span = spans[slot];
-      for (int j = 0; j < half; j++) {
-        int i = 2 * j;
-        ws.even[j][slot] = i < nsampWindow ? span[i] : 0.0;
-        ws.odd[j][slot] = i + 1 < nsampWindow ? span[i + 1] : 0.0;
-      }
-    }
+    fft.load(ws, spans, count, nsampWindow);
     fft.spectrum(ws, count);
     for (int k = 0; k <= half; k++) {
       System.arraycopy(ws.power[k], 0, aRe[k], 0, count);
       System.arraycopy(ws.imag[k], 0, aIm[k], 0, count);
     }
     // B: spectra of the spans.
-    for (int slot = 0; slot < count; slot++) {
-      double[] span = spans[slot];
-      int length = Math.min(spanLength[slot], n);
-      for (int j = 0; j < half; j++) {
-        int i = 2 * j;
-        ws.even[j][slot] = i < length ? span[i] : 0.0;
-        ws.odd[j][slot] = i + 1 < length ? span[i + 1] : 0.0;
-      }
-    }
+    // (spans are zero beyond their length up to localSpanMax <= n)
+    fft.load(ws, spans, count, spans[0].length);
     fft.spectrum(ws, count);
     // X = conj(A)·B; Hartley sequence re X ± im X (+ for k <= n/2, − for the mirrored half).
     for (int k = 0; k <= half; k++) {
@@ -474,34 +463,18 @@ final class PeriodicityAnalysis {
   }
 
   /**
-   * Writes {@code (x[frameStart + j] − mean)·window[j]}, {@code j < length} (zero outside the
-   * signal), zero-padded, into batch slot {@code slot} of the FFT input.
+   * Writes {@code (x[frameStart + j] − mean)·window[j]}, {@code j < length}, into {@code frame}
+   * (zero for samples outside the signal).
    */
-  private static void loadWindowedFrame(BatchRealFft.Workspace ws, int slot, double[] x,
-      int frameStart, double mean, double[] window, int length, int half) {
-    final double[][] even = ws.even;
-    final double[][] odd = ws.odd;
+  private static void windowFrame(double[] frame, double[] x, int frameStart, double mean,
+      double[] window, int length) {
     int jFrom = Math.max(0, Math.min(length, -frameStart));
     int jTo = Math.max(jFrom, Math.min(length, x.length - frameStart));
-    for (int j = 0; j < jFrom; j++) {
-      ((j & 1) == 0 ? even : odd)[j >> 1][slot] = 0.0;
+    java.util.Arrays.fill(frame, 0, jFrom, 0.0);
+    for (int j = jFrom; j < jTo; j++) {
+      frame[j] = (x[frameStart + j] - mean) * window[j];
     }
-    int j = jFrom;
-    if ((j & 1) != 0 && j < jTo) {
-      odd[j >> 1][slot] = (x[frameStart + j] - mean) * window[j];
-      j++;
-    }
-    for (; j + 1 < jTo; j += 2) {
-      even[j >> 1][slot] = (x[frameStart + j] - mean) * window[j];
-      odd[j >> 1][slot] = (x[frameStart + j + 1] - mean) * window[j + 1];
-    }
-    if (j < jTo) {
-      even[j >> 1][slot] = (x[frameStart + j] - mean) * window[j];
-      j++;
-    }
-    for (; j < 2 * half; j++) {
-      ((j & 1) == 0 ? even : odd)[j >> 1][slot] = 0.0;
-    }
+    java.util.Arrays.fill(frame, jTo, length, 0.0);
   }
 
   /** Writes one zero-padded frame into batch slot {@code slot} of the FFT input. */
