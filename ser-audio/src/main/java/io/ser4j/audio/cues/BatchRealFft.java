@@ -100,6 +100,19 @@ final class BatchRealFft {
 
     private final double[][] tRe = new double[m][batch];
 
+    private double[][] rows = new double[0][];
+
+    /**
+     * A frame-major scratch of at least {@code frames} rows of at least {@code length} values (for
+     * {@link #unload}); reused between calls.
+     */
+    double[][] rows(int frames, int length) {
+      if (rows.length < frames || (rows.length > 0 && rows[0].length < length)) {
+        rows = new double[Math.max(frames, batch)][length];
+      }
+      return rows;
+    }
+
     /** The transform this workspace belongs to. */
     BatchRealFft owner() {
       return BatchRealFft.this;
@@ -140,6 +153,22 @@ final class BatchRealFft {
         java.util.Arrays.fill(even[j], 0, count, 0.0);
       }
       java.util.Arrays.fill(odd[j], 0, count, 0.0); // i + 1 >= length here
+    }
+  }
+
+  /**
+   * Copies rows {@code from..to} (inclusive) of the point-major {@code src[point][frame]} into the
+   * frame-major {@code dst[frame][point]}, frames {@code 0..count-1}, in L1-sized tiles.
+   */
+  static void unload(double[][] src, int from, int to, int count, double[][] dst) {
+    for (int pb = from; pb <= to; pb += LOAD_TILE) {
+      final int pe = Math.min(to + 1, pb + LOAD_TILE);
+      for (int f = 0; f < count; f++) {
+        final double[] d = dst[f];
+        for (int p = pb; p < pe; p++) {
+          d[p] = src[p][f];
+        }
+      }
     }
   }
 

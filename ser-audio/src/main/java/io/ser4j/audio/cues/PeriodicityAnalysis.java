@@ -434,7 +434,19 @@ final class PeriodicityAnalysis {
     final int rCenter = fr.rCenter;
     final int brentIxMax = fr.brentIxMax;
     final double invN = 1.0 / n;
+    // c(lag) = (re + im)/n point-major over the batch, then one row per frame.
+    final int lastRow = Math.min(brentIxMax, fr.maximumLag); // <= half, as nfft >= span
+    final double[][] cRows = ws.rows(count, lastRow + 1);
+    for (int lag = 1; lag <= lastRow; lag++) {
+      final double[] re = ws.power[lag];
+      final double[] im = ws.imag[lag];
+      for (int f = 0; f < count; f++) {
+        re[f] = (re[f] + im[f]) * invN;
+      }
+    }
+    BatchRealFft.unload(ws.power, 1, lastRow, count, cRows);
     for (int slot = 0; slot < count; slot++) {
+      final double[] cRow = cRows[slot];
       double[] span = spans[slot];
       int localMaximumLag = spanLength[slot] - nsampWindow;
       double sumx2 = 0.0;
@@ -449,7 +461,7 @@ final class PeriodicityAnalysis {
         double yz = span[lag + nsampWindow - 1];
         sumy2 += yz * yz - y0 * y0;
         double denom = Math.sqrt(sumx2 * sumy2);
-        double c = (ws.power[lag][slot] + ws.imag[lag][slot]) * invN;
+        double c = cRow[lag];
         double value = denom > 0 ? c / denom : 0.0;
         r[rCenter + lag] = value;
         r[rCenter - lag] = value;
@@ -558,15 +570,25 @@ final class PeriodicityAnalysis {
       double[] windowR, Candidates out, Frame fr) {
     autocorrelate(ws, count, fr.lastLagRead);
     final double[][] acf = ws.acf;
+    final int lastLag = fr.lastLagRead;
+    // Normalise point-major (a loop over the batch), then transpose to one row per frame.
+    final double[] ac0 = acf[0];
+    for (int lag = 1; lag <= lastLag; lag++) {
+      final double[] row = acf[lag];
+      final double wr = windowR[lag];
+      for (int f = 0; f < count; f++) {
+        row[f] = row[f] / (ac0[f] * wr);
+      }
+    }
+    BatchRealFft.unload(acf, 1, lastLag, count, ws.rows);
     final double[] r = fr.r;
     final int rCenter = fr.rCenter;
     for (int slot = 0; slot < count; slot++) {
-      double ac0 = acf[0][slot];
+      final double[] values = ws.rows[slot];
       r[rCenter] = 1.0;
-      for (int lag = 1; lag <= fr.lastLagRead; lag++) {
-        double value = acf[lag][slot] / (ac0 * windowR[lag]);
-        r[rCenter + lag] = value;
-        r[rCenter - lag] = value;
+      System.arraycopy(values, 1, r, rCenter + 1, lastLag);
+      for (int lag = 1; lag <= lastLag; lag++) {
+        r[rCenter - lag] = values[lag];
       }
       fr.registerCandidates(out, batchFrames[slot]);
     }
@@ -606,6 +628,8 @@ final class PeriodicityAnalysis {
     final BatchRealFft.Workspace inverse;
     /** {@code acf[lag][slot]}: the autocorrelations of a batch. */
     final double[][] acf;
+    /** {@code rows[slot][lag]}: the normalised autocorrelations, one row per frame. */
+    final double[][] rows;
     /** Running odd-lag values {@code T(2m+1)} per slot. */
     final double[] t1 = new double[AC_BATCH];
 
@@ -614,6 +638,7 @@ final class PeriodicityAnalysis {
       this.forward = plan.forward.newWorkspace();
       this.inverse = plan.inverse.newWorkspace();
       this.acf = new double[lastLag + 1][AC_BATCH];
+      this.rows = new double[AC_BATCH][lastLag + 1];
     }
   }
 
