@@ -100,11 +100,76 @@ final class BatchRealFft {
 
     private final double[][] tRe = new double[m][batch];
 
+    private double[][] rows = new double[0][];
+
+    /**
+     * A frame-major scratch of at least {@code frames} rows of at least {@code length} values (for
+     * {@link #unload}); reused between calls.
+     */
+    double[][] rows(int frames, int length) {
+      if (rows.length < frames || (rows.length > 0 && rows[0].length < length)) {
+        rows = new double[Math.max(frames, batch)][length];
+      }
+      return rows;
+    }
+
     /** The transform this workspace belongs to. */
     BatchRealFft owner() {
       return BatchRealFft.this;
     }
     private final double[][] tIm = new double[m][batch];
+  }
+
+  /** Points per tile of {@link #load}: a tile's rows and frame runs stay in the L1 cache. */
+  private static final int LOAD_TILE = 8;
+
+  /**
+   * Loads frames {@code 0..count-1} (frame-major: {@code frames[f][i]}, {@code i < length}, zero
+   * beyond, up to {@code n}) into the point-major input {@code ws.even}/{@code ws.odd}. Transposes in
+   * tiles of {@link #LOAD_TILE} points so that each tile's rows and frame runs stay in the L1
+   * cache, instead of writing every frame across all {@code n} rows in turn.
+   */
+  void load(Workspace ws, double[][] frames, int count, int length) {
+    final double[][] even = ws.even;
+    final double[][] odd = ws.odd;
+    final int full = Math.min(m, length / 2); // rows j < full have both samples inside
+    for (int jb = 0; jb < full; jb += LOAD_TILE) {
+      final int je = Math.min(full, jb + LOAD_TILE);
+      for (int f = 0; f < count; f++) {
+        final double[] src = frames[f];
+        for (int j = jb; j < je; j++) {
+          even[j][f] = src[2 * j];
+          odd[j][f] = src[2 * j + 1];
+        }
+      }
+    }
+    for (int j = full; j < m; j++) {
+      final int i = 2 * j;
+      if (i < length) {
+        for (int f = 0; f < count; f++) {
+          even[j][f] = frames[f][i];
+        }
+      } else {
+        java.util.Arrays.fill(even[j], 0, count, 0.0);
+      }
+      java.util.Arrays.fill(odd[j], 0, count, 0.0); // i + 1 >= length here
+    }
+  }
+
+  /**
+   * Copies rows {@code from..to} (inclusive) of the point-major {@code src[point][frame]} into the
+   * frame-major {@code dst[frame][point]}, frames {@code 0..count-1}, in L1-sized tiles.
+   */
+  static void unload(double[][] src, int from, int to, int count, double[][] dst) {
+    for (int pb = from; pb <= to; pb += LOAD_TILE) {
+      final int pe = Math.min(to + 1, pb + LOAD_TILE);
+      for (int f = 0; f < count; f++) {
+        final double[] d = dst[f];
+        for (int p = pb; p < pe; p++) {
+          d[p] = src[p][f];
+        }
+      }
+    }
   }
 
   /** A fresh workspace for one thread. */

@@ -20,12 +20,22 @@ final class CueInput {
       throw new AudioFormatException(analysis, "sample rate must be positive, got " + sampleRate);
     }
     double[] x = new double[samples.length];
+    // Branch-free widening and check (both loops vectorise): v·0 is NaN exactly when v is NaN or
+    // infinite, so the sum is NaN iff some sample is not finite; only then is the first one sought.
+    double check = 0.0;
     for (int i = 0; i < samples.length; i++) {
-      float v = samples[i];
-      if (!Float.isFinite(v)) {
-        throw new AudioFormatException(analysis, "sample " + i + " is not finite (" + v + ")");
+      x[i] = samples[i];
+    }
+    for (int i = 0; i < samples.length; i++) {
+      check += x[i] * 0.0;
+    }
+    if (check != 0.0) {
+      for (int i = 0; i < samples.length; i++) {
+        float v = samples[i];
+        if (!Float.isFinite(v)) {
+          throw new AudioFormatException(analysis, "sample " + i + " is not finite (" + v + ")");
+        }
       }
-      x[i] = v;
     }
     return x;
   }

@@ -168,6 +168,7 @@ public final class Intensity {
     double[] db = new double[numberOfFrames];
     int h = halfWindowSamples;
     double[] w = window;
+    double[] terms = new double[w.length];
     for (int f = 0; f < numberOfFrames; f++) {
       double midT = t1 + f * timeStepS;
       int centre = (int) Math.floor((midT - x1) / dx + 0.5); // 0-based nearest sample
@@ -181,33 +182,37 @@ public final class Intensity {
       double mean = (prefix[right + 1] - prefix[left]) / count;
       int wOff = left - centre + h;
       double sumW = count == w.length ? windowSum : sum(w, wOff, count);
-      double meanSquare = weightedSquares(samples, left, w, wOff, count, mean) / sumW;
+      double meanSquare = weightedSquares(samples, left, w, wOff, count, mean, terms) / sumW;
       double ratio = meanSquare / (HEARING_THRESHOLD_PA * HEARING_THRESHOLD_PA);
       db[f] = ratio < MIN_RATIO ? SILENT_FRAME_DB : 10.0 * Math.log10(ratio);
     }
     return new Contour(t1, timeStepS, db);
   }
 
-  /** {@code Σ w[wOff+j]·(x[xOff+j] − mean)²} for j &lt; count, four accumulators to hide latency. */
-  private static double weightedSquares(float[] x, int xOff, double[] w, int wOff, int count, double mean) {
+  /**
+   * {@code Σ w[wOff+j]·(x[xOff+j] − mean)²} for j &lt; count, four accumulators to hide latency.
+   * The terms are formed first in {@code terms} (a loop C2 vectorises), then summed in the same
+   * order as a fused loop would, so the result does not depend on the split.
+   */
+  private static double weightedSquares(float[] x, int xOff, double[] w, int wOff, int count,
+      double mean, double[] terms) {
+    for (int j = 0; j < count; j++) {
+      double d = x[xOff + j] - mean;
+      terms[j] = d * d * w[wOff + j];
+    }
     double a0 = 0;
     double a1 = 0;
     double a2 = 0;
     double a3 = 0;
     int j = 0;
     for (; j + 3 < count; j += 4) {
-      double d0 = x[xOff + j] - mean;
-      double d1 = x[xOff + j + 1] - mean;
-      double d2 = x[xOff + j + 2] - mean;
-      double d3 = x[xOff + j + 3] - mean;
-      a0 += d0 * d0 * w[wOff + j];
-      a1 += d1 * d1 * w[wOff + j + 1];
-      a2 += d2 * d2 * w[wOff + j + 2];
-      a3 += d3 * d3 * w[wOff + j + 3];
+      a0 += terms[j];
+      a1 += terms[j + 1];
+      a2 += terms[j + 2];
+      a3 += terms[j + 3];
     }
     for (; j < count; j++) {
-      double d = x[xOff + j] - mean;
-      a0 += d * d * w[wOff + j];
+      a0 += terms[j];
     }
     return (a0 + a1) + (a2 + a3);
   }

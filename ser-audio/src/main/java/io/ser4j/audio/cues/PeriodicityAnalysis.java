@@ -172,14 +172,18 @@ final class PeriodicityAnalysis {
       int halfNsampWindow, int halfNsampPeriod, int nsampWindow) {
     int peakStart = Math.max(1, halfNsampWindow + 1 - halfNsampPeriod);
     int peakEnd = Math.min(nsampWindow, halfNsampWindow + halfNsampPeriod);
+    // Samples outside the signal contribute |0| and cannot raise the peak: skip them.
+    int jFrom = Math.max(peakStart - 1, -frameStart);
+    int jTo = Math.min(peakEnd, x.length - frameStart);
     double peak = 0.0;
-    for (int j = peakStart - 1; j < peakEnd; j++) {
-      int i = frameStart + j;
-      double v = i >= 0 && i < x.length ? x[i] - localMean : 0.0;
-      if (window != null) {
-        v *= window[j];
+    if (window != null) {
+      for (int j = jFrom; j < jTo; j++) {
+        peak = Math.max(peak, Math.abs((x[frameStart + j] - localMean) * window[j]));
       }
-      peak = Math.max(peak, Math.abs(v));
+    } else {
+      for (int j = jFrom; j < jTo; j++) {
+        peak = Math.max(peak, Math.abs(x[frameStart + j] - localMean));
+      }
     }
     return peak;
   }
@@ -191,8 +195,8 @@ final class PeriodicityAnalysis {
   private static final java.util.concurrent.ConcurrentHashMap<Integer, BatchRealFft> AC_PLANS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Per-thread FFT workspace of the last plan used (the plans are few: one per rate). */
-  private static final ThreadLocal<BatchRealFft.Workspace> AC_WORKSPACE = new ThreadLocal<>();
+  /** Per-thread "ac" workspace of the last plan used (the plans are few: one per rate). */
+  private static final ThreadLocal<AcWorkspace> AC_WORKSPACE = new ThreadLocal<>();
 
   /**
    * The cheapest FFT length {@code ≥ minimum} for {@link BatchRealFft}: even, with a half that
@@ -272,27 +276,26 @@ final class PeriodicityAnalysis {
         window[i] = 0.5 - 0.5 * Math.cos((i + 1) * 2 * Math.PI / (nsampWindow + 1));
       }
     }
-    final int nfft = acFftSize(nsampWindow + fr.lastLagRead);
+    final int nfft = acPairFftSize(nsampWindow + fr.lastLagRead);
     final int half = nfft / 2;
-    final BatchRealFft fft = AC_PLANS.computeIfAbsent(nfft, n -> new BatchRealFft(n, AC_BATCH));
-    BatchRealFft.Workspace ws = AC_WORKSPACE.get();
-    if (ws == null || ws.owner() != fft) {
-      ws = fft.newWorkspace();
+    final AcPlan plan = AC_PAIR_PLANS.computeIfAbsent(nfft, AcPlan::new);
+    AcWorkspace ws = AC_WORKSPACE.get();
+    if (ws == null || ws.plan != plan || ws.acf.length <= fr.lastLagRead) {
+      ws = new AcWorkspace(plan, fr.lastLagRead);
       AC_WORKSPACE.set(ws);
     }
+    final double[][] acf = ws.acf;
     final int brentIxMax = fr.brentIxMax;
-    final double[] r = fr.r;
-    final int rCenter = fr.rCenter;
     // The window's own autocorrelation, normalised at lag 0 (slot 0 of one batch).
-    loadFrame(ws, 0, window, nsampWindow, half);
-    autocorrelate(fft, ws, 1, half);
+    loadFrame(ws.forward, 0, window, nsampWindow, half);
+    autocorrelate(ws, 1, fr.lastLagRead);
     final double[] windowR = new double[brentIxMax + 1];
     for (int lag = 0; lag <= fr.lastLagRead; lag++) {
-      windowR[lag] = ws.power[lag][0] / ws.power[0][0];
+      windowR[lag] = acf[lag][0] / acf[0][0];
     }
 
     final int[] batchFrames = new int[AC_BATCH];
-    final double[] frame = new double[nsampWindow];
+    final double[][] frames = new double[AC_BATCH][nsampWindow];
     int filled = 0;
     for (int iframe = 0; iframe < out.numberOfFrames; iframe++) {
       final double t = out.firstTime + iframe * out.timeStep;
@@ -309,19 +312,17 @@ final class PeriodicityAnalysis {
       if (localPeak == 0.0 || out.intensity[iframe] < unvoicedBelowIntensity) {
         continue;
       }
-      for (int j = 0; j < nsampWindow; j++) {
-        int i = frameStart + j;
-        frame[j] = i >= 0 && i < x.length ? (x[i] - localMean) * window[j] : 0.0;
-      }
-      loadFrame(ws, filled, frame, nsampWindow, half);
+      windowFrame(frames[filled], x, frameStart, localMean, window, nsampWindow);
       batchFrames[filled++] = iframe;
       if (filled == AC_BATCH || iframe == out.numberOfFrames - 1) {
-        finishAcBatch(fft, ws, filled, half, batchFrames, windowR, out, fr);
+        plan.forward.load(ws.forward, frames, filled, nsampWindow);
+        finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
         filled = 0;
       }
     }
     if (filled > 0) {
-      finishAcBatch(fft, ws, filled, half, batchFrames, windowR, out, fr);
+      plan.forward.load(ws.forward, frames, filled, nsampWindow);
+      finishAcBatch(ws, filled, batchFrames, windowR, out, fr);
     }
   }
 
@@ -399,29 +400,15 @@ final class PeriodicityAnalysis {
       double[][] aIm, int nsampWindow, Candidates out, Frame fr) {
     final int n = 2 * half;
     // A: spectra of the first window of each span.
-    for (int slot = 0; slot < count; slot++) {
-      double[] span = spans[slot];
-      for (int j = 0; j < half; j++) {
-        int i = 2 * j;
-        ws.even[j][slot] = i < nsampWindow ? span[i] : 0.0;
-        ws.odd[j][slot] = i + 1 < nsampWindow ? span[i + 1] : 0.0;
-      }
-    }
+    fft.load(ws, spans, count, nsampWindow);
     fft.spectrum(ws, count);
     for (int k = 0; k <= half; k++) {
       System.arraycopy(ws.power[k], 0, aRe[k], 0, count);
       System.arraycopy(ws.imag[k], 0, aIm[k], 0, count);
     }
     // B: spectra of the spans.
-    for (int slot = 0; slot < count; slot++) {
-      double[] span = spans[slot];
-      int length = Math.min(spanLength[slot], n);
-      for (int j = 0; j < half; j++) {
-        int i = 2 * j;
-        ws.even[j][slot] = i < length ? span[i] : 0.0;
-        ws.odd[j][slot] = i + 1 < length ? span[i + 1] : 0.0;
-      }
-    }
+    // (spans are zero beyond their length up to localSpanMax <= n)
+    fft.load(ws, spans, count, spans[0].length);
     fft.spectrum(ws, count);
     // X = conj(A)·B; Hartley sequence re X ± im X (+ for k <= n/2, − for the mirrored half).
     for (int k = 0; k <= half; k++) {
@@ -447,7 +434,19 @@ final class PeriodicityAnalysis {
     final int rCenter = fr.rCenter;
     final int brentIxMax = fr.brentIxMax;
     final double invN = 1.0 / n;
+    // c(lag) = (re + im)/n point-major over the batch, then one row per frame.
+    final int lastRow = Math.min(brentIxMax, fr.maximumLag); // <= half, as nfft >= span
+    final double[][] cRows = ws.rows(count, lastRow + 1);
+    for (int lag = 1; lag <= lastRow; lag++) {
+      final double[] re = ws.power[lag];
+      final double[] im = ws.imag[lag];
+      for (int f = 0; f < count; f++) {
+        re[f] = (re[f] + im[f]) * invN;
+      }
+    }
+    BatchRealFft.unload(ws.power, 1, lastRow, count, cRows);
     for (int slot = 0; slot < count; slot++) {
+      final double[] cRow = cRows[slot];
       double[] span = spans[slot];
       int localMaximumLag = spanLength[slot] - nsampWindow;
       double sumx2 = 0.0;
@@ -462,7 +461,7 @@ final class PeriodicityAnalysis {
         double yz = span[lag + nsampWindow - 1];
         sumy2 += yz * yz - y0 * y0;
         double denom = Math.sqrt(sumx2 * sumy2);
-        double c = (ws.power[lag][slot] + ws.imag[lag][slot]) * invN;
+        double c = cRow[lag];
         double value = denom > 0 ? c / denom : 0.0;
         r[rCenter + lag] = value;
         r[rCenter - lag] = value;
@@ -473,6 +472,21 @@ final class PeriodicityAnalysis {
       }
       fr.registerCandidates(out, batchFrames[slot]);
     }
+  }
+
+  /**
+   * Writes {@code (x[frameStart + j] − mean)·window[j]}, {@code j < length}, into {@code frame}
+   * (zero for samples outside the signal).
+   */
+  private static void windowFrame(double[] frame, double[] x, int frameStart, double mean,
+      double[] window, int length) {
+    int jFrom = Math.max(0, Math.min(length, -frameStart));
+    int jTo = Math.max(jFrom, Math.min(length, x.length - frameStart));
+    java.util.Arrays.fill(frame, 0, jFrom, 0.0);
+    for (int j = jFrom; j < jTo; j++) {
+      frame[j] = (x[frameStart + j] - mean) * window[j];
+    }
+    java.util.Arrays.fill(frame, jTo, length, 0.0);
   }
 
   /** Writes one zero-padded frame into batch slot {@code slot} of the FFT input. */
@@ -486,38 +500,181 @@ final class PeriodicityAnalysis {
   }
 
   /**
-   * Replaces the frames in the first {@code count} slots by their (unnormalised) autocorrelations
-   * in {@code ws.power[lag][slot]}, {@code lag = 0..half}: power spectrum, laid out over the full
-   * period (even), then its DFT, whose real part is the inverse DFT times the length.
+   * Autocorrelations of the frames in the first {@code count} slots of {@code ws.forward}, into
+   * {@code ws.acf[lag][slot]} (unnormalised, times twice the FFT length), {@code lag = 0..lastLag}.
+   *
+   * <p>The power spectrum {@code P[0..N]} ({@code N} = half the FFT length) is real and even, so its
+   * inverse DFT is a DCT-I, {@code A[l] = 2·T(l)} with {@code T(l) = ½(P[0] + (−1)^l P[N]) +
+   * Σ_{j=1}^{N−1} P[j]·cos(πjl/N)}, taken with a real FFT of half the length: with {@code y[j] =
+   * ½(P[j] + P[N−j]) − sin(πj/N)·(P[j] − P[N−j])}, {@code j < N}, and {@code Y = DFT(y)} one has
+   * {@code T(2m) = re Y[m]} and {@code T(2m+1) = T(2m−1) − im Y[m]}, with {@code T(1)} summed
+   * directly. This halves the cost of the inverse transform; the values agree with a full-length
+   * inverse up to rounding.
    */
-  private static void autocorrelate(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
-      int half) {
-    fft.power(ws, count);
-    int n = 2 * half;
-    for (int j = 0; j < half; j++) {
-      int e = 2 * j;
-      int o = 2 * j + 1;
-      System.arraycopy(ws.power[e <= half ? e : n - e], 0, ws.even[j], 0, count);
-      System.arraycopy(ws.power[o <= half ? o : n - o], 0, ws.odd[j], 0, count);
+  private static void autocorrelate(AcWorkspace ws, int count, int lastLag) {
+    final AcPlan plan = ws.plan;
+    final BatchRealFft.Workspace fw = ws.forward;
+    final BatchRealFft.Workspace hw = ws.inverse;
+    plan.forward.power(fw, count);
+    final int nHalf = plan.nHalf;
+    final double[][] p = fw.power;
+    final double[] sinTab = plan.sinTab;
+    final double[] cosTab = plan.cosTab;
+    final double[] t1 = ws.t1;
+    {
+      double[] p0 = p[0];
+      double[] pn = p[nHalf];
+      double[] ye = hw.even[0];
+      for (int f = 0; f < count; f++) {
+        ye[f] = 0.5 * (p0[f] + pn[f]);
+        t1[f] = 0.5 * (p0[f] - pn[f]);
+      }
     }
-    fft.realPart(ws, count);
+    for (int j = 1; j < nHalf; j++) {
+      double[] pj = p[j];
+      double[] pm = p[nHalf - j];
+      double sj = sinTab[j];
+      double cj = cosTab[j];
+      double[] y = (j & 1) == 0 ? hw.even[j >> 1] : hw.odd[j >> 1];
+      for (int f = 0; f < count; f++) {
+        double a = pj[f];
+        double b = pm[f];
+        y[f] = 0.5 * (a + b) - sj * (a - b);
+        t1[f] += a * cj;
+      }
+    }
+    plan.inverse.spectrum(hw, count);
+    final double[][] acf = ws.acf;
+    final double[][] re = hw.power;
+    final double[][] im = hw.imag;
+    for (int m = 0; 2 * m <= lastLag; m++) {
+      double[] out = acf[2 * m];
+      double[] rm = re[m];
+      for (int f = 0; f < count; f++) {
+        out[f] = 2.0 * rm[f];
+      }
+    }
+    for (int m = 0; 2 * m + 1 <= lastLag; m++) {
+      double[] out = acf[2 * m + 1];
+      double[] im0 = im[m];
+      for (int f = 0; f < count; f++) {
+        if (m > 0) {
+          t1[f] -= im0[f];
+        }
+        out[f] = 2.0 * t1[f];
+      }
+    }
   }
 
-  private static void finishAcBatch(BatchRealFft fft, BatchRealFft.Workspace ws, int count,
-      int half, int[] batchFrames, double[] windowR, Candidates out, Frame fr) {
-    autocorrelate(fft, ws, count, half);
+  private static void finishAcBatch(AcWorkspace ws, int count, int[] batchFrames,
+      double[] windowR, Candidates out, Frame fr) {
+    autocorrelate(ws, count, fr.lastLagRead);
+    final double[][] acf = ws.acf;
+    final int lastLag = fr.lastLagRead;
+    // Normalise point-major (a loop over the batch), then transpose to one row per frame.
+    final double[] ac0 = acf[0];
+    for (int lag = 1; lag <= lastLag; lag++) {
+      final double[] row = acf[lag];
+      final double wr = windowR[lag];
+      for (int f = 0; f < count; f++) {
+        row[f] = row[f] / (ac0[f] * wr);
+      }
+    }
+    BatchRealFft.unload(acf, 1, lastLag, count, ws.rows);
     final double[] r = fr.r;
     final int rCenter = fr.rCenter;
     for (int slot = 0; slot < count; slot++) {
-      double ac0 = ws.power[0][slot];
+      final double[] values = ws.rows[slot];
       r[rCenter] = 1.0;
-      for (int lag = 1; lag <= fr.lastLagRead; lag++) {
-        double value = ws.power[lag][slot] / (ac0 * windowR[lag]);
-        r[rCenter + lag] = value;
-        r[rCenter - lag] = value;
+      System.arraycopy(values, 1, r, rCenter + 1, lastLag);
+      for (int lag = 1; lag <= lastLag; lag++) {
+        r[rCenter - lag] = values[lag];
       }
       fr.registerCandidates(out, batchFrames[slot]);
     }
+  }
+
+  /**
+   * The two transforms of the "ac" autocorrelation for one FFT length {@code n}: the forward real
+   * FFT of length {@code n} (power spectra) and the half-length one of the DCT-I ({@link
+   * #autocorrelate}), with the DCT's tables. Immutable, shared between threads.
+   */
+  private static final class AcPlan {
+    final BatchRealFft forward;
+    final BatchRealFft inverse;
+    final int nHalf;
+    /** {@code sin(πj/N)}, {@code j < N}. */
+    final double[] sinTab;
+    /** {@code cos(πj/N)}, {@code j < N}. */
+    final double[] cosTab;
+
+    AcPlan(int n) {
+      this.nHalf = n / 2;
+      this.forward = new BatchRealFft(n, AC_BATCH);
+      this.inverse = new BatchRealFft(nHalf, AC_BATCH);
+      this.sinTab = new double[nHalf];
+      this.cosTab = new double[nHalf];
+      for (int j = 0; j < nHalf; j++) {
+        sinTab[j] = Math.sin(Math.PI * j / nHalf);
+        cosTab[j] = Math.cos(Math.PI * j / nHalf);
+      }
+    }
+  }
+
+  /** Per-thread buffers of one {@link AcPlan}. Not thread-safe. */
+  private static final class AcWorkspace {
+    final AcPlan plan;
+    final BatchRealFft.Workspace forward;
+    final BatchRealFft.Workspace inverse;
+    /** {@code acf[lag][slot]}: the autocorrelations of a batch. */
+    final double[][] acf;
+    /** {@code rows[slot][lag]}: the normalised autocorrelations, one row per frame. */
+    final double[][] rows;
+    /** Running odd-lag values {@code T(2m+1)} per slot. */
+    final double[] t1 = new double[AC_BATCH];
+
+    AcWorkspace(AcPlan plan, int lastLag) {
+      this.plan = plan;
+      this.forward = plan.forward.newWorkspace();
+      this.inverse = plan.inverse.newWorkspace();
+      this.acf = new double[lastLag + 1][AC_BATCH];
+      this.rows = new double[AC_BATCH][lastLag + 1];
+    }
+  }
+
+  /** Cached "ac" plans by FFT length. */
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, AcPlan> AC_PAIR_PLANS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The cheapest "ac" FFT length {@code ≥ minimum}: a multiple of 4 such that both the length
+   * and its half suit {@link BatchRealFft}, minimising the modelled cost of the forward transform
+   * plus the half-length inverse ({@link #autocorrelate}); e.g. 1246 → 1280.
+   */
+  static int acPairFftSize(int minimum) {
+    return PAIR_FFT_SIZES.computeIfAbsent(minimum, PeriodicityAnalysis::cheapestPairFftSize);
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> PAIR_FFT_SIZES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static int cheapestPairFftSize(int minimum) {
+    int start = Math.max(4, (minimum + 3) / 4 * 4);
+    int pow2 = Integer.highestOneBit(start - 1) << 1;
+    int best = -1;
+    long bestCost = Long.MAX_VALUE;
+    for (int n = start; n <= 2 * pow2; n += 4) {
+      long c1 = fftCost(n);
+      long c2 = fftCost(n / 2);
+      if (c1 == Long.MAX_VALUE || c2 == Long.MAX_VALUE) {
+        continue;
+      }
+      if (c1 + c2 < bestCost) {
+        bestCost = c1 + c2;
+        best = n;
+      }
+    }
+    return best;
   }
 
   /**

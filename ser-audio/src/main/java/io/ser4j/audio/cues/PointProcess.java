@@ -294,26 +294,49 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
       return 0.5 * (tmin + tmax);
     }
 
+    /** Scratch of {@link #correlations}, grown as needed. */
+    private double[] products = new double[64];
+
     /**
-     * {@code Σ_k x[a+k]·x[b+k]}, {@code k < len}, with four partial sums (independent add chains,
-     * so the loop is not latency-bound; equal to the plain sum up to rounding).
+     * The dot products {@code Σ_k x[a+k]·x[b+s+k]}, {@code k < len}, for all {@code s < count}
+     * (one window against {@code count} consecutive shifts), in {@code [0, count)} of the returned
+     * scratch array. Four shifts at a time share each load of {@code x[a+k]} and run as four
+     * independent add chains; each sum is accumulated in plain order over {@code k}.
      */
-    private static double dot(double[] x, int a, int b, int len) {
-      double s0 = 0.0;
-      double s1 = 0.0;
-      double s2 = 0.0;
-      double s3 = 0.0;
-      int k = 0;
-      for (; k + 3 < len; k += 4) {
-        s0 += x[a + k] * x[b + k];
-        s1 += x[a + k + 1] * x[b + k + 1];
-        s2 += x[a + k + 2] * x[b + k + 2];
-        s3 += x[a + k + 3] * x[b + k + 3];
+    private double[] correlations(int a, int b, int len, int count) {
+      if (products.length < count) {
+        products = new double[Math.max(count, 2 * products.length)];
       }
-      for (; k < len; k++) {
-        s0 += x[a + k] * x[b + k];
+      final double[] acc = products;
+      final double[] xs = x;
+      int s = 0;
+      for (; s + 3 < count; s += 4) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        final int o = b + s;
+        for (int k = 0; k < len; k++) {
+          double xa = xs[a + k];
+          s0 += xa * xs[o + k];
+          s1 += xa * xs[o + k + 1];
+          s2 += xa * xs[o + k + 2];
+          s3 += xa * xs[o + k + 3];
+        }
+        acc[s] = s0;
+        acc[s + 1] = s1;
+        acc[s + 2] = s2;
+        acc[s + 3] = s3;
       }
-      return (s0 + s1) + (s2 + s3);
+      for (; s < count; s++) {
+        double s0 = 0.0;
+        final int o = b + s;
+        for (int k = 0; k < len; k++) {
+          s0 += xs[a + k] * xs[o + k];
+        }
+        acc[s] = s0;
+      }
+      return acc;
     }
 
     /**
@@ -345,6 +368,9 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
         }
       }
       double norm2 = 0.0;
+      final double[] products = inside && ileft2max >= ileft2min
+          ? correlations(ileft1 - 1, ileft2min - 1, iright1 - ileft1 + 1, ileft2max - ileft2min + 1)
+          : null;
       for (int ileft2 = ileft2min; ileft2 <= ileft2max; ileft2++) {
         int shift = ileft2 - ileft1;
         double product = 0.0;
@@ -361,7 +387,7 @@ public record PointProcess(double startSeconds, double endSeconds, double[] time
             double in = x[iright1 + shift - 1];
             norm2 += in * in - out * out;
           }
-          product = dot(x, ileft1 - 1, ileft1 + shift - 1, iright1 - ileft1 + 1);
+          product = products[ileft2 - ileft2min];
           n1 = norm1;
           n2 = norm2;
         } else {

@@ -71,4 +71,58 @@ class BatchRealFftTest {
       new BatchRealFft(n, 1); // factors into the supported radices, or throws
     }
   }
+
+  @Test
+  void acPairFftSizeHasSmoothHalfAndIsLargeEnough() {
+    assertThat(PeriodicityAnalysis.acPairFftSize(1246)).isEqualTo(1280); // pitch at 22.05 kHz
+    for (int min = 2; min < 3000; min += 37) {
+      int n = PeriodicityAnalysis.acPairFftSize(min);
+      assertThat(n).isGreaterThanOrEqualTo(min);
+      assertThat(n % 4).isZero();
+      new BatchRealFft(n, 1); // both lengths factor into the supported radices, or throw
+      new BatchRealFft(n / 2, 1);
+    }
+  }
+
+  @Test
+  void loadAndUnloadTransposeExactly() {
+    int n = 40;
+    BatchRealFft fft = new BatchRealFft(n, 6);
+    BatchRealFft.Workspace ws = fft.newWorkspace();
+    Random rnd = new Random(7);
+    int length = 27; // odd, shorter than n: zero padding beyond
+    double[][] frames = new double[5][length];
+    for (double[] f : frames) {
+      for (int i = 0; i < length; i++) {
+        f[i] = rnd.nextGaussian();
+      }
+    }
+    for (double[] row : ws.even) {
+      java.util.Arrays.fill(row, Double.NaN); // stale values must be overwritten
+    }
+    for (double[] row : ws.odd) {
+      java.util.Arrays.fill(row, Double.NaN);
+    }
+    fft.load(ws, frames, 5, length);
+    for (int f = 0; f < 5; f++) {
+      for (int i = 0; i < n; i++) {
+        double got = (i % 2 == 0 ? ws.even : ws.odd)[i / 2][f];
+        assertThat(got).as("frame %d sample %d", f, i).isEqualTo(i < length ? frames[f][i] : 0.0);
+      }
+    }
+    double[][] pointMajor = new double[length][5];
+    for (int p = 0; p < length; p++) {
+      for (int f = 0; f < 5; f++) {
+        pointMajor[p][f] = frames[f][p];
+      }
+    }
+    double[][] back = new double[5][length];
+    BatchRealFft.unload(pointMajor, 1, length - 1, 5, back);
+    for (int f = 0; f < 5; f++) {
+      assertThat(back[f][0]).isZero(); // row 0 not copied
+      for (int p = 1; p < length; p++) {
+        assertThat(back[f][p]).isEqualTo(frames[f][p]);
+      }
+    }
+  }
 }
