@@ -52,20 +52,23 @@ import java.util.TreeSet;
  * labels as candidates, next to (a) the acoustic baseline's global head trained per corpus on the
  * other speakers (the baseline experiment's protocol). Per corpus: Macro-F1 and UAR with 95%
  * bootstrap intervals (1000 speaker-stratified replicates, seed 42), the paired bootstrap p-value
- * of (c) vs (b) on Macro-F1, transcript WER ({@link WordErrorRate}), the faithfulness rate of the
- * generated rationales ({@link FaithfulnessChecker} against the clip's cues and the teacher's
- * speaker norms) and training time.
+ * of (c) vs (b) and of (c) vs (a) on Macro-F1, transcript WER ({@link WordErrorRate}), the
+ * faithfulness rate of the generated rationales ({@link FaithfulnessChecker} against the clip's cues
+ * and the norms the teacher used: the store's {@code .norms.json}, speaker or corpus scope) and
+ * training time.
  *
  * <p>Resumable: a fold model whose directory holds {@code model.safetensors} is not retrained, and
  * predictions already written ({@code predictions.jsonl} in the model directory) are reused.
  *
  * <p>Run: {@code java -cp ser-examples/target/ser.jar io.ser4j.examples.SftExperiment DATA WORK
- * EMODB_STORE RAVDESS_STORE [folds=0,1,2,3,4] [epochs=3] [systems=label-only,rationale] [cue-prefix=K]}
+ * EMODB_STORE RAVDESS_STORE [folds=0,1,2,3,4] [epochs=3] [systems=label-only,rationale] [cue-prefix=K]
+ * [baseline=off]}
  * (stores written by {@code ser teach}; their {@code .norms.json} siblings are used for
  * faithfulness). {@code cue-prefix=K} (K &gt; 0) trains the models with {@code ser train --cue-prefix K}
  * (the decoder conditioned on the baseline feature vector, see {@code docs/speechlm.md}) into fold
  * directories suffixed {@code -cueK}, so they never mix with models trained without it. Prints a
- * Markdown table.
+ * Markdown table. {@code baseline=off} leaves out (a) (e.g. when scoring folds in parallel
+ * processes before one final run over all folds, which reuses their predictions).
  */
 public final class SftExperiment {
   /** Bootstrap replicates. */
@@ -84,7 +87,11 @@ public final class SftExperiment {
     int epochs = 3;
     int cuePrefix = 0;
     List<String> systems = List.of("label-only", "rationale");
+    boolean withBaseline = true;
     for (int i = 4; i < args.length; i++) {
+      if (args[i].equals("baseline=off")) {
+        withBaseline = false;
+      }
       if (args[i].startsWith("systems=")) {
         systems = List.of(args[i].substring(8).split(","));
       }
@@ -157,7 +164,7 @@ public final class SftExperiment {
     }
     // (a) the acoustic baseline, global head, on the same held-out clips
     List<Row> base = new ArrayList<>();
-    for (String name : List.of("emodb", "ravdess")) {
+    for (String name : withBaseline ? List.of("emodb", "ravdess") : List.<String>of()) {
       Corpus c = corpora.get(name);
       FeatureTable table = BaselineTrainer.extract(c.utterances(), BaselineFeatures.create(), 2, null);
       for (BaselineCrossValidation.Prediction p : BaselineCrossValidation.run(c, table, name.equals("emodb") ? 4 : 5,
@@ -168,12 +175,14 @@ public final class SftExperiment {
         }
       }
     }
-    rows.put("baseline", base);
+    if (withBaseline) {
+      rows.put("baseline", base);
+    }
 
     StringBuilder md = new StringBuilder();
-    md.append("| corpus | system | n | Macro-F1 [95% CI] | UAR [95% CI] | p (c vs b, Macro-F1) | WER |"
+    md.append("| corpus | system | n | Macro-F1 [95% CI] | UAR [95% CI] | p (c vs b, Macro-F1) | p (c vs a, Macro-F1) | WER |"
         + " faithfulness (consistent / decided claims) | training time |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (String name : List.of("emodb", "ravdess")) {
       LabelSet labels = corpora.get(name).labels();
       Map<String, Evaluation> evs = new LinkedHashMap<>();
@@ -198,6 +207,11 @@ public final class SftExperiment {
         paired = Bootstrap.withReplicates(REPLICATES).seed(Bootstrap.DEFAULT_SEED).stratifiedBySpeaker(true)
             .pairedTest(evs.get("rationale"), evs.get("label-only"), Metric.MACRO_F1_MAJORITY);
       }
+      PairedTestResult pairedBaseline = null;
+      if (evs.containsKey("baseline") && evs.containsKey("rationale")) {
+        pairedBaseline = Bootstrap.withReplicates(REPLICATES).seed(Bootstrap.DEFAULT_SEED).stratifiedBySpeaker(true)
+            .pairedTest(evs.get("rationale"), evs.get("baseline"), Metric.MACRO_F1_MAJORITY);
+      }
       for (Map.Entry<String, Evaluation> e : evs.entrySet()) {
         String system = e.getKey();
         Map<Metric, ConfidenceInterval> ci = Bootstrap.withReplicates(REPLICATES).seed(Bootstrap.DEFAULT_SEED)
@@ -218,12 +232,14 @@ public final class SftExperiment {
           time = String.format(Locale.ROOT, "%.0f s (both corpora, %d fold%s)", trainSeconds.get(system),
               folds.size(), folds.size() == 1 ? "" : "s");
         }
-        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |%n", name,
+        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |%n", name,
             system.equals("baseline") ? "(a) acoustic baseline, global" : system.equals("label-only")
                 ? "(b) label-only SFT" : "(c) rationale SFT",
             e.getValue().n(), fmt(ci.get(Metric.MACRO_F1_MAJORITY)), fmt(ci.get(Metric.UAR)),
             system.equals("rationale") && paired != null ? String.format(Locale.ROOT, "%.3f (Δ %+.3f)",
-                paired.pValue(), paired.difference()) : "", wer, faith, time));
+                paired.pValue(), paired.difference()) : "",
+            system.equals("rationale") && pairedBaseline != null ? String.format(Locale.ROOT, "%.3f (Δ %+.3f)",
+                pairedBaseline.pValue(), pairedBaseline.difference()) : "", wer, faith, time));
       }
     }
     Files.writeString(work.resolve("results-" + String.join("-", systems) + ".md"), md.toString(), StandardCharsets.UTF_8);
