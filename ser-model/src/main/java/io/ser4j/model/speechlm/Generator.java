@@ -118,6 +118,7 @@ public final class Generator {
           if (reason[r] != null) {
             continue;
           }
+          NgramBlocker.ban(logits[r], out[r], count[r], config.noRepeatNgramSize());
           int next = samplers[r] == null ? SpeechLm.argMax(logits[r]) : samplers[r].sample(logits[r]);
           logProb[r] += logSoftmax(logits[r])[next];
           out[r][count[r]++] = next;
@@ -173,6 +174,8 @@ public final class Generator {
         // candidates: per beam its 2·width best tokens, merged; ties to the lower beam, then lower id
         List<double[]> cands = new ArrayList<>(); // {score, beam, token}
         for (int h = 0; h < alive.size(); h++) {
+          int[] sofar = alive.get(h).ids();
+          NgramBlocker.ban(logits[h], sofar, sofar.length, config.noRepeatNgramSize());
           double[] ls = logSoftmax(logits[h]);
           for (int tok : topIds(ls, 2 * width)) {
             cands.add(new double[] {alive.get(h).logProb() + ls[tok], h, tok});

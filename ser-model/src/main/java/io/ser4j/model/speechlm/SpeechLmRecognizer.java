@@ -307,6 +307,7 @@ public final class SpeechLmRecognizer implements Recognizer {
     KvCache cache = holder[0];
     try {
       while (n < budget) {
+        NgramBlocker.ban(logits, gen, n, generation.noRepeatNgramSize());
         int next = pick(logits, sampler);
         if (isStop(next)) {
           break;
@@ -363,6 +364,7 @@ public final class SpeechLmRecognizer implements Recognizer {
         int[] out = new int[budget];
         int k = 0;
         while (logits != null && k < budget) {
+          NgramBlocker.ban(logits, out, k, generation.noRepeatNgramSize()); // the rationale's own n-grams
           int next = pick(logits, sampler);
           if (isStop(next)) {
             break;

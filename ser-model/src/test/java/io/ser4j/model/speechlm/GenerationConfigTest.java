@@ -33,13 +33,16 @@ class GenerationConfigTest {
   @Test
   void checkpointSamplingDefaults(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve(GenerationConfig.FILE),
-        "{\"do_sample\": true, \"temperature\": 0.7, \"top_k\": 20, \"top_p\": 0.8, \"eos_token_id\": 5}");
+        "{\"do_sample\": true, \"temperature\": 0.7, \"top_k\": 20, \"top_p\": 0.8, \"eos_token_id\": 5,"
+            + " \"no_repeat_ngram_size\": 5}");
     GenerationConfig c = GenerationConfig.fromCheckpoint(dir).build();
     assertThat(c.strategy()).isEqualTo(Strategy.SAMPLE);
     assertThat(c.temperature()).isEqualTo(0.7);
     assertThat(c.topK()).isEqualTo(20);
     assertThat(c.topP()).isEqualTo(0.8);
     assertThat(c.stopTokenIds()).containsExactly(5);
+    assertThat(c.noRepeatNgramSize()).isEqualTo(5);
+    assertThat(c.toBuilder().build()).isEqualTo(c);
     Files.writeString(dir.resolve(GenerationConfig.FILE), "{\"max_new_tokens\": \"many\"}");
     assertThatThrownBy(() -> GenerationConfig.fromCheckpoint(dir)).isInstanceOf(ModelLoadException.class)
         .hasMessageContaining(GenerationConfig.FILE).hasMessageContaining("max_new_tokens");
@@ -51,6 +54,7 @@ class GenerationConfigTest {
   @Test
   void invalidConfigsNameTheParameter() {
     bad(() -> GenerationConfig.builder().maxNewTokens(0).build(), "maxNewTokens");
+    bad(() -> GenerationConfig.builder().noRepeatNgramSize(-1).build(), "noRepeatNgramSize");
     bad(() -> GenerationConfig.builder().strategy(Strategy.BEAM).beamWidth(0).build(), "beamWidth");
     bad(() -> GenerationConfig.builder().beamWidth(3).build(), "needs strategy BEAM");
     bad(() -> GenerationConfig.builder().temperature(-0.1).build(), "temperature");

@@ -99,6 +99,32 @@ class GeneratorTest extends GenerationTestBase {
   }
 
   @Test
+  void noRepeatNgramSizeKeepsEveryGeneratedNgramUnique() {
+    int repeatedUnblocked = 0;
+    for (Case c : cases) {
+      int n = c.greedy().length;
+      repeatedUnblocked += hasRepeatedNgram(c.greedy(), 3) ? 1 : 0;
+      for (GenerationConfig cfg : java.util.List.of(greedy(n).noRepeatNgramSize(3).build(),
+          greedy(n).strategy(Strategy.BEAM).beamWidth(2).lengthPenalty(0).noRepeatNgramSize(3).build())) {
+        int[] ids = generator.generate(c.ids(), c.audio(), cfg, null).tokenIds();
+        assertThat(hasRepeatedNgram(ids, 3)).as(c.name() + " " + cfg.strategy()).isFalse();
+      }
+    }
+    // the untrained fixture model loops, so the blocking is exercised
+    assertThat(repeatedUnblocked).as("fixtures whose plain greedy output repeats a trigram").isPositive();
+  }
+
+  private static boolean hasRepeatedNgram(int[] ids, int n) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i + n <= ids.length; i++) {
+      if (!seen.add(Arrays.toString(Arrays.copyOfRange(ids, i, i + n)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void beamSearchStopsOnStopTokensAndAppliesTheLengthPenalty() {
     Case c = cases.get(0);
     int stop = c.greedy()[3];
