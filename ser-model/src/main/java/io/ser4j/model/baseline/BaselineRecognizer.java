@@ -4,9 +4,9 @@ import io.ser4j.core.AudioClip;
 import io.ser4j.core.LabelDistribution;
 import io.ser4j.core.LabelSet;
 import io.ser4j.core.Recognition;
+import io.ser4j.core.RecognitionException;
 import io.ser4j.core.spi.Recognizer;
 import java.nio.file.Path;
-import io.ser4j.core.RecognitionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +115,46 @@ public final class BaselineRecognizer implements Recognizer {
         "",
         r.cues(),
         new Recognition.Timings(Duration.ZERO, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1)));
+  }
+
+  /** Whether this recognizer's cues carry the F0 contour ({@link #withContour}). */
+  public boolean includesContour() {
+    return contour;
+  }
+
+  /**
+   * As {@link #recognize(AudioClip, LabelSet)}, on features already extracted from {@code clip} by
+   * {@link BaselineFeatures#create()} (feature set {@link BaselineFeatures#FEATURE_SET}), so a
+   * caller that needs the feature vector too (a SpeechLM's cue prefix) analyses the clip once. The
+   * result equals {@link #recognize(AudioClip, LabelSet)}'s except for the timings (no feature
+   * time) and the cues, which are {@code features}'s (with or without contour as extracted).
+   *
+   * @param clip the clip the features were extracted from (its id names the recognition)
+   * @param features {@code BaselineFeatures.create().extract(clip, ...)}
+   * @param candidates labels to choose from, or {@code null} for all
+   * @return the recognition
+   * @throws RecognitionException when the vector's length is not the feature set's
+   * @throws io.ser4j.core.UnknownLabelException for a candidate the model does not know
+   */
+  public Recognition recognize(AudioClip clip, BaselineFeatures.Result features, LabelSet candidates) {
+    Objects.requireNonNull(clip, "clip");
+    Objects.requireNonNull(features, "features");
+    if (features.features().length != BaselineFeatures.dimension()) {
+      throw new RecognitionException(clip.sourceId(), "baseline feature vector of length " + features.features().length
+          + ", expected " + BaselineFeatures.dimension());
+    }
+    if (candidates != null) {
+      for (var l : candidates) {
+        model.labels().require(l.name());
+      }
+    }
+    long t0 = System.nanoTime();
+    LabelDistribution all =
+        LabelDistribution.normalise(model.labels(), model.global().predictProba(features.features()));
+    LabelDistribution dist = candidates == null ? all : all.restrictTo(candidates);
+    long t1 = System.nanoTime();
+    return new Recognition(clip.sourceId(), name, "", dist.argmax(), dist, "", features.cues(),
+        new Recognition.Timings(Duration.ZERO, Duration.ZERO, Duration.ofNanos(t1 - t0)));
   }
 
   /**

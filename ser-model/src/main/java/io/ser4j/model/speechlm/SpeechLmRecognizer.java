@@ -16,6 +16,7 @@ import io.ser4j.core.Recognition;
 import io.ser4j.core.RecognitionException;
 import io.ser4j.core.spi.Recognizer;
 import io.ser4j.model.baseline.BaselineFeatures;
+import io.ser4j.model.baseline.BaselineRecognizer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -278,13 +279,21 @@ public final class SpeechLmRecognizer implements Recognizer {
     long t1 = System.nanoTime();
     float[][] logMel = mel.compute(x);
     Recognizer prior = options.acousticPrior();
-    Recognition acoustic = prior == null ? null : prior.recognize(clip, labels);
     double[] features = null;
     Cues measured = null;
+    BaselineFeatures.Result fr = null;
     if (cueFeatures != null) { // one analysis gives the cue prefix's features and the cues
-      BaselineFeatures.Result fr = cueFeatures.extract(clip, false); // the clip as given, as the baseline does
+      fr = cueFeatures.extract(clip, false); // the clip as given, as the baseline does
       features = fr.features();
       measured = fr.cues();
+    }
+    Recognition acoustic;
+    if (prior == null) {
+      acoustic = null;
+    } else if (fr != null && prior instanceof BaselineRecognizer b && !b.includesContour()) {
+      acoustic = b.recognize(clip, fr, labels); // the baseline reads the same features: extracted once
+    } else {
+      acoustic = prior.recognize(clip, labels);
     }
     Cues cues = acoustic != null && acoustic.cues() != null ? acoustic.cues()
         : measured != null ? measured : cueExtractor.extract(clip, false);

@@ -30,6 +30,26 @@ class BaselineRecognizerTest {
   }
 
   @Test
+  void recognitionOnPrecomputedFeaturesEqualsTheOneThatExtractsThem() {
+    AudioClip clip = AudioLoader.load(REPO.resolve("examples/audio/angry.wav"));
+    LabelSet four = LabelSet.of("anger", "happiness", "neutral", "sadness");
+    BaselineFeatures.Result f = BaselineFeatures.create().extract(clip, false);
+    for (LabelSet c : java.util.Arrays.asList(null, four)) {
+      Recognition direct = BUNDLED.recognize(clip, c);
+      Recognition shared = BUNDLED.recognize(clip, f, c);
+      assertThat(shared.probabilities()).isEqualTo(direct.probabilities());
+      assertThat(shared.label()).isEqualTo(direct.label());
+      assertThat(shared.cues()).isSameAs(f.cues());
+      assertThat(shared.sourceId()).isEqualTo(clip.sourceId());
+    }
+    assertThat(BUNDLED.includesContour()).isFalse();
+    assertThat(BUNDLED.withContour(true).includesContour()).isTrue();
+    BaselineFeatures.Result shortVector = new BaselineFeatures.Result(new double[3], f.cues());
+    assertThatThrownBy(() -> BUNDLED.recognize(clip, shortVector, null))
+        .isInstanceOf(io.ser4j.core.RecognitionException.class).hasMessageContaining("length 3");
+  }
+
+  @Test
   void bundledModelCallsTheAngryExampleAnger() {
     AudioClip clip = AudioLoader.load(REPO.resolve("examples/audio/angry.wav"));
     Recognition r = BUNDLED.recognize(clip, null);
