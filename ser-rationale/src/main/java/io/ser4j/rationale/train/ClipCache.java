@@ -106,27 +106,15 @@ public final class ClipCache {
     // the clip as recorded (its own rate), as the baseline and SpeechLmRecognizer analyse it
     double[] f = features.extract(AudioLoader.load(e.audio())).features();
     if (file != null) {
-      try {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 12)) {
-          DataOutputStream d = new DataOutputStream(out);
-          d.writeInt(FEATURE_MAGIC);
-          d.writeLong(size);
-          d.writeLong(mtime);
-          d.writeInt(f.length);
-          for (double v : f) {
-            d.writeDouble(v);
-          }
+      writeQuietly(file, 1 << 12, d -> {
+        d.writeInt(FEATURE_MAGIC);
+        d.writeLong(size);
+        d.writeLong(mtime);
+        d.writeInt(f.length);
+        for (double v : f) {
+          d.writeDouble(v);
         }
-        try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException ex) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } catch (IOException ex) {
-        // the cache is an optimisation
-      }
+      });
     }
     return f;
   }
@@ -162,29 +150,44 @@ public final class ClipCache {
       s[i] = (short) Math.round(Math.max(-1f, Math.min(1f, x[i])) * SHORT_SCALE);
     }
     if (file != null) {
-      try {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          DataOutputStream d = new DataOutputStream(out);
-          d.writeInt(MAGIC);
-          d.writeLong(size);
-          d.writeLong(mtime);
-          d.writeInt(s.length);
-          for (short v : s) {
-            d.writeShort(v);
-          }
+      writeQuietly(file, 1 << 16, d -> {
+        d.writeInt(MAGIC);
+        d.writeLong(size);
+        d.writeLong(mtime);
+        d.writeInt(s.length);
+        for (short v : s) {
+          d.writeShort(v);
         }
-        try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException ex) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } catch (IOException ex) {
-        // the cache is an optimisation: a write failure only costs time on the next run
-      }
+      });
     }
     return s;
+  }
+
+  /** Writes one cache entry's bytes. */
+  private interface EntryWriter {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes a cache file under a temporary name (per process) and moves it into place, atomically
+   * where the file system can. The cache is an optimisation: a failed write is dropped and only
+   * costs time on the next run.
+   */
+  private static void writeQuietly(Path file, int bufferBytes, EntryWriter body) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), bufferBytes)) {
+        body.write(new DataOutputStream(out));
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException ex) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException ex) {
+      // dropped: see above
+    }
   }
 
   private static String safe(String name) {
